@@ -1,0 +1,37 @@
+//! `planoai`: the Plano gateway and its command line in one binary.
+//!
+//! # Layout
+//! - `cli`: the clap definition of every verb and flag.
+//! - `validate`: `planoai validate` — load, validate, summarize a config.
+//! - `up`: `planoai up` — load the config and run the gateway.
+//!
+//! This is the only crate that uses `anyhow`: library crates return typed errors and this edge
+//! turns them into messages and exit codes.
+
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+mod cli;
+mod locate;
+mod up;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Validate(args) => validate::run(&args),
+        cli::Command::Up(args) => up::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
