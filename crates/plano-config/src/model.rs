@@ -324,6 +324,20 @@ pub struct Tracing {
     pub opentracing_grpc_endpoint: Option<String>,
     pub header_prefixes: Vec<String>,
     pub static_attributes: IndexMap<String, String>,
+    /// Extra span exporters (`tracing.exporters`, spec §1.15).
+    pub exporters: Vec<TraceExporter>,
+}
+
+/// A `tracing.exporters[]` entry. Only `type: posthog` exists.
+#[derive(Debug, Clone)]
+pub struct TraceExporter {
+    pub kind: String,
+    pub url: String,
+    pub api_key: Secret,
+    /// Request header whose value becomes the PostHog `distinct_id`.
+    pub distinct_id_header: Option<String>,
+    /// Whether message contents are sent along (default false).
+    pub capture_messages: bool,
 }
 
 #[derive(Debug, Clone)]

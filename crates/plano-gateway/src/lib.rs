@@ -1,1 +1,33 @@
-//! plano-gateway
+//! The gateway server: one tokio process serving every `type: model` listener.
+//!
+//! # Layout
+//! - [`server`]: binds listeners, serves HTTP/1.1 and h2c connections, drains on shutdown.
+//! - `routes`: the fixed route table of a model listener (method + path → handler).
+//! - `proxy`: the LLM request lifecycle, as named phases (accept → parse → resolve → encode →
+//!   attempt → relay).
+//! - `resolve`: model name → provider (aliases, names, full and bare model ids, wildcards,
+//!   default).
+//! - `relay`: response bodies — byte passthrough when the client's API equals the provider's,
+//!   incremental translation otherwise; mid-stream failures end in a proper error event.
+//! - `error`: the one place gateway errors become HTTP responses, in the client's API dialect.
+//! - [`state`]: [`Gateway`], everything precomputed from the config and shared read-only by all
+//!   requests (no locks on the hot path).
+//!
+//! The router is a plain `match` on method and path rather than a framework router: a model
+//! listener has six fixed routes and every handler needs the raw body stream, so a framework
+//! would add a layer of boxing for nothing.
+
+mod body;
+mod codec;
+mod error;
+mod models;
+mod proxy;
+mod relay;
+mod request_id;
+mod resolve;
+mod routes;
+pub mod server;
+pub mod state;
+
+pub use server::{BoundListener, Server};
+pub use state::{BuildError, Gateway};

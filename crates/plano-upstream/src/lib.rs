@@ -1,1 +1,26 @@
-//! plano-upstream
+//! Talking to providers: where a request goes, how it authenticates, and the pooled HTTP client
+//! that carries it.
+//!
+//! # Layout
+//! - [`target`]: per-provider upstream endpoint, precomputed once from the config (origin, path
+//!   prefix, auth style) so the hot path only concatenates strings.
+//! - [`auth`]: outbound headers — credential in the provider's style, client headers minus
+//!   credentials and hop-by-hop headers, provider `headers` last.
+//! - [`client`]: reqwest clients on rustls (ring) with keep-alive pools, one per connect-timeout
+//!   profile, built once at start-up.
+//! - [`send`]: one request out, a response head and a body stream back.
+//! - [`error`]: upstream failures classified by where they happened and whether a retry is safe.
+//!
+//! Only this crate knows reqwest. The gateway hands it a provider and bytes and gets back a
+//! response head plus a body stream.
+
+pub mod auth;
+pub mod client;
+pub mod error;
+pub mod send;
+pub mod target;
+
+pub use client::{HttpClients, TlsOptions};
+pub use error::{UpstreamError, UpstreamErrorKind};
+pub use send::{BodyStream, UpstreamClient, UpstreamResponse};
+pub use target::UpstreamTarget;

@@ -14,6 +14,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cli;
 mod locate;
+mod logging;
+mod signals;
 mod up;
 mod validate;
 

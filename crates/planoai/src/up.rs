@@ -1,11 +1,70 @@
-//! `planoai up`.
-use std::process::ExitCode;
+//! `planoai up`: load and validate the config, then run the gateway until SIGINT/SIGTERM.
+//!
+//! Stages: locate the config → load it with strict environment substitution (every missing
+//! variable listed at once) → build the gateway (clients, resolver, precomputed headers) →
+//! bind every model listener → print the listener URLs → serve → on a signal, stop accepting
+//! and drain in-flight requests and streams.
+//!
+//! Detached mode (pid file, log files, `planoai down`) belongs to the CLI lifecycle work; until
+//! it lands, `up` without `--foreground` runs attached as well and says so.
 
-use anyhow::Result;
+use std::net::{IpAddr, SocketAddr};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use plano_config::{EnvPolicy, EnvSource, ListenerKind};
+use plano_gateway::{BoundListener, Gateway, Server};
 
 use crate::cli::UpArgs;
 
 pub fn run(args: &UpArgs) -> Result<ExitCode> {
-    let _file = crate::locate::config_file(args.file.as_deref(), &args.path)?;
-    Ok(ExitCode::SUCCESS)
+    crate::logging::init(args.verbose);
+    let file = crate::locate::config_file(args.file.as_deref(), &args.path)?;
+    let loaded = match plano_config::load_file(&file, EnvSource::process(EnvPolicy::Strict)) {
+        Ok(l) => l,
+        Err(errors) => {
+            eprintln!("✗ {} is not a valid Plano config:", file.display());
+            eprintln!("{errors}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    for w in &loaded.warnings {
+        tracing::warn!("{w}");
+    }
+    if !args.foreground {
+        tracing::info!("detached mode is not available yet; running in the foreground");
+    }
+    let config = loaded.config;
+    let gateway = Arc::new(Gateway::new(&config).context("starting the gateway")?);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let mut bound = Vec::new();
+        for l in &config.listeners {
+            if l.kind != ListenerKind::Model {
+                tracing::warn!(listener = %l.name, kind = ?l.kind, "only model listeners are served by this build; skipping");
+                continue;
+            }
+            let port = args.listener_port.unwrap_or(l.port);
+            let ip: IpAddr = l
+                .address
+                .parse()
+                .with_context(|| format!("listener '{}': address '{}' is not an IP address", l.name, l.address))?;
+            let addr = SocketAddr::new(ip, port);
+            let listener = BoundListener::bind(l.name.clone(), addr)
+                .await
+                .with_context(|| format!("listener '{}': binding {addr}", l.name))?;
+            println!("✓ listener '{}' (model) on http://{}", l.name, listener.local_addr()?);
+            bound.push(listener);
+        }
+        if bound.is_empty() {
+            bail!("the config has no model listener to serve");
+        }
+        Server::new(gateway, bound).run(crate::signals::shutdown()).await?;
+        Ok(ExitCode::SUCCESS)
+    })
 }

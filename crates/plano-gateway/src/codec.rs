@@ -1,0 +1,120 @@
+//! The gateway's doorway to the pure wire and translation crates: request scanning, `model`
+//! splicing, and the translation entry points with their errors mapped to [`GatewayError`].
+
+use std::borrow::Cow;
+
+use plano_catalog::Api;
+use plano_translate::{RequestOptions, ResponseContext, TranslateError};
+use bytes::BytesMut;
+use plano_wire::error::{self, ErrorKind};
+use plano_wire::json_scan::{self, RequestScan};
+
+use crate::error::GatewayError;
+use crate::relay::RelayCtx;
+
+pub use plano_translate::StreamTranslator;
+
+/// What the passthrough path knows about a request body: only its top level.
+pub struct Scan {
+    raw: RequestScan,
+    pub model: Option<String>,
+    pub stream: bool,
+    /// OpenAI `stream_options.include_usage`; read only when a translated stream needs it.
+    pub include_usage: bool,
+}
+
+/// Phase 2: validates the body as one JSON object and finds `model` and `stream`.
+pub fn scan(body: &[u8]) -> Result<Scan, GatewayError> {
+    let raw = json_scan::scan_request(body)
+        .map_err(|e| GatewayError::bad_request("invalid_json", format!("invalid request body: {e}")))?;
+    let model = raw.model.map(|m| match m.value(body) {
+        Cow::Borrowed(s) => s.to_string(),
+        Cow::Owned(s) => s,
+    });
+    let stream = raw.stream.unwrap_or(false);
+    Ok(Scan { raw, model, stream, include_usage: false })
+}
+
+/// Reads `stream_options.include_usage`. Only the translated streaming path needs it, and that
+/// path parses the whole body anyway, so a second parse here costs nothing that matters.
+pub fn include_usage(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        stream_options: Option<StreamOptions>,
+    }
+    #[derive(serde::Deserialize)]
+    struct StreamOptions {
+        #[serde(default)]
+        include_usage: bool,
+    }
+    serde_json::from_slice::<Probe>(body)
+        .ok()
+        .and_then(|p| p.stream_options)
+        .is_some_and(|o| o.include_usage)
+}
+
+/// Phase 4, same API: the original bytes with only `model` changed (or inserted).
+pub fn with_model(body: &[u8], scan: &Scan, model: &str) -> Vec<u8> {
+    json_scan::set_model_scanned(body, &scan.raw, model)
+}
+
+/// Phase 4, different APIs.
+pub fn translate_request(client: Api, upstream: Api, body: &[u8], model: &str) -> Result<Vec<u8>, GatewayError> {
+    let opts = RequestOptions::new(model);
+    plano_translate::translate_request(client, upstream, body, &opts).map_err(|e| translate_failed(client, upstream, e))
+}
+
+fn response_context(ctx: &RelayCtx, created_unix: u64) -> ResponseContext {
+    let mut rc = ResponseContext::new(created_unix, ctx.request_id.clone());
+    rc.include_usage = ctx.include_usage;
+    rc
+}
+
+pub fn translate_response(ctx: &RelayCtx, created_unix: u64, body: &[u8]) -> Result<Vec<u8>, GatewayError> {
+    plano_translate::translate_response(ctx.upstream_api, ctx.client_api, body, &response_context(ctx, created_unix))
+        .map_err(|e| {
+            GatewayError::new(
+                http::StatusCode::BAD_GATEWAY,
+                "upstream_bad_response",
+                format!("could not translate the provider's response: {e}"),
+            )
+        })
+}
+
+pub fn translate_error(upstream: Api, client: Api, status: u16, body: &[u8]) -> Vec<u8> {
+    plano_translate::translate_error_body(upstream, client, status, body)
+}
+
+pub fn stream_translator(ctx: &RelayCtx, created_unix: u64) -> Result<Box<dyn StreamTranslator>, GatewayError> {
+    Ok(plano_translate::stream_translator(ctx.upstream_api, ctx.client_api, response_context(ctx, created_unix)))
+}
+
+/// A gateway error body in the client API's envelope.
+pub fn error_body(api: Api, status: u16, message: &str, code: &str) -> Vec<u8> {
+    let kind = ErrorKind::from_status(status);
+    match api {
+        Api::AnthropicMessages => error::anthropic_error_body(kind, message),
+        _ => error::openai_error_body(kind, message, None, Some(code)),
+    }
+}
+
+/// Appends the error event that ends a passthrough stream whose upstream failed.
+pub fn write_stream_error(api: Api, message: &str, out: &mut BytesMut) {
+    // After the head was sent the failure is always the provider's side: a bad gateway.
+    let kind = ErrorKind::Server;
+    match api {
+        Api::AnthropicMessages => error::write_anthropic_stream_error(out, kind, message),
+        _ => error::write_openai_stream_error(out, kind, message, Some("upstream_stream_error")),
+    }
+}
+
+fn translate_failed(client: Api, upstream: Api, e: TranslateError) -> GatewayError {
+    match e {
+        TranslateError::Unsupported { .. } => GatewayError::new(
+            http::StatusCode::NOT_IMPLEMENTED,
+            "unsupported_translation",
+            format!("translating {client} requests to {upstream} is not supported yet"),
+        ),
+        other => GatewayError::bad_request("invalid_request", format!("invalid request: {other}")),
+    }
+}

@@ -1,0 +1,112 @@
+//! Model resolution: the `model` a client asked for → the provider that serves it, and the model
+//! id sent upstream (spec §2.5).
+//!
+//! Order: `model_aliases` (one level, no chaining) → provider `name` → full `prefix/model` →
+//! bare model id (the text after the first `/`, or the whole name) → a wildcard provider for the
+//! prefix → the `default: true` provider when the request names no model. Everything is indexed
+//! once at start-up; a lookup is at most four hash probes.
+//!
+//! When several providers serve the same bare model id (the same model under several prefixes,
+//! seed `retry-failover-smart-routing.md`), the bare id resolves to the first one declared;
+//! the full `prefix/model` always reaches exactly the provider named.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use plano_config::Config;
+
+/// Where a request goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved<'a> {
+    /// Index into the gateway's provider list.
+    pub provider: usize,
+    /// The model id sent upstream (prefix stripped).
+    pub upstream_model: Cow<'a, str>,
+}
+
+#[derive(Debug, Default)]
+pub struct Resolver {
+    aliases: HashMap<String, String>,
+    /// Provider `name` and full `model` → provider index (non-wildcard providers).
+    exact: HashMap<String, usize>,
+    /// Bare model id → first provider declaring it (non-wildcard providers).
+    bare: HashMap<String, usize>,
+    /// Prefix (lowercased) → wildcard provider index.
+    wildcard: HashMap<String, usize>,
+    default: Option<usize>,
+}
+
+/// Why a model could not be resolved.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ResolveError {
+    /// The request named no model and no provider is `default: true`.
+    NoModel,
+    Unknown(String),
+}
+
+impl Resolver {
+    pub fn new(config: &Config) -> Self {
+        let mut r = Resolver::default();
+        for (alias, target) in &config.model_aliases {
+            r.aliases.insert(alias.clone(), target.clone());
+        }
+        for (i, p) in config.providers.iter().enumerate() {
+            if p.default && r.default.is_none() {
+                r.default = Some(i);
+            }
+            if p.wildcard {
+                r.wildcard.entry(p.prefix.to_ascii_lowercase()).or_insert(i);
+                if let Some(alias_of) = plano_catalog::lookup(&p.prefix) {
+                    r.wildcard.entry(alias_of.id.to_string()).or_insert(i);
+                }
+                continue;
+            }
+            r.exact.entry(p.name.clone()).or_insert(i);
+            r.exact.entry(p.model.clone()).or_insert(i);
+            r.bare.entry(p.model_id.clone()).or_insert(i);
+        }
+        r
+    }
+
+    /// Resolves a requested model (`None` or empty: the request named none).
+    pub fn resolve<'a>(
+        &self,
+        providers: &'a [plano_config::Provider],
+        requested: Option<&'a str>,
+    ) -> Result<Resolved<'a>, ResolveError> {
+        let requested = match requested.filter(|m| !m.is_empty()) {
+            Some(m) => m,
+            None => {
+                let i = self.default.ok_or(ResolveError::NoModel)?;
+                return Ok(Resolved { provider: i, upstream_model: Cow::Borrowed(&providers[i].model_id) });
+            }
+        };
+        let name: &str = match self.aliases.get(requested) {
+            Some(target) => target,
+            None => requested,
+        };
+        let fixed = |i: usize| Resolved { provider: i, upstream_model: Cow::Borrowed(providers[i].model_id.as_str()) };
+        if let Some(&i) = self.exact.get(name) {
+            return Ok(fixed(i));
+        }
+        let (prefix, rest) = match name.split_once('/') {
+            Some((p, r)) => (Some(p), r),
+            None => (None, name),
+        };
+        if let Some(&i) = self.bare.get(rest) {
+            return Ok(fixed(i));
+        }
+        if let Some(prefix) = prefix
+            && !rest.is_empty()
+        {
+            let key = prefix.to_ascii_lowercase();
+            let found = self.wildcard.get(&key).or_else(|| {
+                plano_catalog::lookup(prefix).and_then(|spec| self.wildcard.get(spec.id))
+            });
+            if let Some(&i) = found {
+                return Ok(Resolved { provider: i, upstream_model: Cow::Owned(rest.to_string()) });
+            }
+        }
+        Err(ResolveError::Unknown(requested.to_string()))
+    }
+}

@@ -1,0 +1,131 @@
+//! Listening sockets, connection serving and graceful shutdown.
+//!
+//! Each accepted connection is served by hyper-util's auto builder (HTTP/1.1 with keep-alive,
+//! or h2c when the client opens with the HTTP/2 preface), with `TCP_NODELAY` set. Connection
+//! tasks are owned by a [`TaskTracker`], so shutdown can wait for them: on the shutdown signal
+//! the listeners stop accepting, every connection is told to finish its in-flight requests
+//! (streams included), and [`Server::run`] returns once they have — or when the drain deadline
+//! passes.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio_util::task::TaskTracker;
+
+use crate::state::Gateway;
+
+/// A bound listening socket and the name of the config listener it serves.
+pub struct BoundListener {
+    pub name: String,
+    pub listener: TcpListener,
+}
+
+impl BoundListener {
+    pub async fn bind(name: impl Into<String>, addr: SocketAddr) -> io::Result<Self> {
+        Ok(BoundListener { name: name.into(), listener: TcpListener::bind(addr).await? })
+    }
+
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+}
+
+pub struct Server {
+    gateway: Arc<Gateway>,
+    listeners: Vec<BoundListener>,
+    drain_timeout: Duration,
+}
+
+impl Server {
+    pub fn new(gateway: Arc<Gateway>, listeners: Vec<BoundListener>) -> Self {
+        Server { gateway, listeners, drain_timeout: Duration::from_secs(30) }
+    }
+
+    /// How long shutdown waits for in-flight requests before giving up on them.
+    pub fn drain_timeout(mut self, d: Duration) -> Self {
+        self.drain_timeout = d;
+        self
+    }
+
+    /// Serves until `shutdown` completes, then drains.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> io::Result<()> {
+        let graceful = Arc::new(GracefulShutdown::new());
+        let tracker = TaskTracker::new();
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut accept_loops = tokio::task::JoinSet::new();
+
+        for bound in self.listeners {
+            let gateway = self.gateway.clone();
+            let graceful = graceful.clone();
+            let conns = tracker.clone();
+            let mut stop = stop_rx.clone();
+            accept_loops.spawn(async move {
+                loop {
+                    tokio::select! {
+                        _ = stop.changed() => break,
+                        accepted = bound.listener.accept() => match accepted {
+                            Ok((stream, _peer)) => {
+                                let _ = stream.set_nodelay(true);
+                                serve_connection(&gateway, &graceful, &conns, stream);
+                            }
+                            Err(err) => {
+                                // Typically EMFILE; back off instead of spinning.
+                                tracing::warn!(listener = %bound.name, error = %err, "accept failed");
+                                tokio::time::sleep(Duration::from_millis(50)).await;
+                            }
+                        },
+                    }
+                }
+            });
+        }
+
+        shutdown.await;
+        tracing::info!("shutting down: no new connections, draining in-flight requests");
+        let _ = stop_tx.send(true);
+        // The accept loops hold clones of `graceful`; once they are gone it can be consumed.
+        while accept_loops.join_next().await.is_some() {}
+        tracker.close();
+        let graceful = Arc::try_unwrap(graceful).ok();
+        let drain = async {
+            if let Some(g) = graceful {
+                g.shutdown().await;
+            }
+            tracker.wait().await;
+        };
+        if tokio::time::timeout(self.drain_timeout, drain).await.is_err() {
+            tracing::warn!(timeout = ?self.drain_timeout, "drain deadline passed; closing remaining connections");
+        }
+        Ok(())
+    }
+}
+
+fn serve_connection(
+    gateway: &Arc<Gateway>,
+    graceful: &GracefulShutdown,
+    tracker: &TaskTracker,
+    stream: tokio::net::TcpStream,
+) {
+    let gw = gateway.clone();
+    let service = service_fn(move |req| {
+        let gw = gw.clone();
+        async move { Ok::<_, Infallible>(crate::routes::route(&gw, req).await) }
+    });
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(30));
+    let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+    let conn = graceful.watch(conn);
+    tracker.spawn(async move {
+        if let Err(err) = conn.await {
+            tracing::debug!(error = %err, "connection ended with an error");
+        }
+    });
+}

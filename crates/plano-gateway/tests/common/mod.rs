@@ -1,0 +1,108 @@
+//! Test harness: a real gateway on a real socket in front of a real mock provider.
+//!
+//! `Harness::start(yaml)` replaces `{mock}` in the config with the mock's base URL, loads and
+//! validates the config exactly as `planoai up` does, binds the model listener on
+//! `127.0.0.1:0` and serves it until the harness is dropped.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use plano_gateway::{BoundListener, Gateway, Server};
+use plano_mock_llm::MockLlm;
+use tokio::sync::oneshot;
+
+pub struct Harness {
+    pub url: String,
+    pub mock: MockLlm,
+    pub http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Harness {
+    pub async fn start(yaml: &str) -> Harness {
+        let mock = MockLlm::start().await.expect("mock starts");
+        Self::start_with(yaml, mock).await
+    }
+
+    pub async fn start_with(yaml: &str, mock: MockLlm) -> Harness {
+        let text = yaml.replace("{mock}", &mock.base_url());
+        let env = |name: &str| match name {
+            "OPENAI_API_KEY" => Some("sk-openai-test".to_string()),
+            "ANTHROPIC_API_KEY" => Some("sk-ant-test".to_string()),
+            _ => None,
+        };
+        let loaded = plano_config::load_str(&text, &env, plano_config::EnvPolicy::Strict)
+            .unwrap_or_else(|e| panic!("test config invalid:\n{e}"));
+        let gateway = Arc::new(Gateway::new(&loaded.config).expect("gateway builds"));
+        let listener = BoundListener::bind("test", "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            Server::new(gateway, vec![listener]).run(shutdown).await.unwrap();
+        });
+        Harness { url, mock, http: reqwest::Client::new(), stop: Some(stop), server: Some(server) }
+    }
+
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.post(format!("{}{path}", self.url))
+    }
+
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.get(format!("{}{path}", self.url))
+    }
+
+    /// Stops accepting and waits for in-flight requests to drain.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap();
+        }
+    }
+}
+
+/// A config with one OpenAI and one Anthropic provider, both pointed at the mock.
+pub const TWO_PROVIDERS: &str = r#"
+version: v0.4.0
+listeners:
+  - type: model
+    name: model_listener
+    port: 12000
+model_providers:
+  - model: openai/gpt-4o
+    access_key: $OPENAI_API_KEY
+    base_url: {mock}
+    default: true
+  - model: anthropic/claude-sonnet-4-5
+    access_key: $ANTHROPIC_API_KEY
+    base_url: {mock}
+model_aliases:
+  plano.fast.v1:
+    target: openai/gpt-4o
+"#;
+
+/// Parses an SSE body into (event, data) pairs.
+pub fn sse_events(body: &str) -> Vec<(Option<String>, String)> {
+    let mut out = Vec::new();
+    for block in body.split("\n\n") {
+        let mut event = None;
+        let mut data = Vec::new();
+        for line in block.lines() {
+            if let Some(e) = line.strip_prefix("event:") {
+                event = Some(e.trim().to_string());
+            } else if let Some(d) = line.strip_prefix("data:") {
+                data.push(d.strip_prefix(' ').unwrap_or(d).to_string());
+            }
+        }
+        if event.is_some() || !data.is_empty() {
+            out.push((event, data.join("\n")));
+        }
+    }
+    out
+}
