@@ -17,7 +17,10 @@ pub(crate) fn parse(v: &Value) -> Result<Duration, String> {
         Value::Float(f) => Duration::try_from_secs_f64(*f)
             .map_err(|_| format!("{f} is not a valid number of seconds")),
         Value::Str(s) => parse_str(s),
-        other => Err(format!("expected a duration like \"30s\", found {}", other.kind())),
+        other => Err(format!(
+            "expected a duration like \"30s\", found {}",
+            other.kind()
+        )),
     }
 }
 
@@ -29,8 +32,9 @@ pub(crate) fn parse_str(s: &str) -> Result<Duration, String> {
             .map(Duration::from_secs)
             .map_err(|_| format!("`{t}` is not a valid number of seconds"));
     }
-    humantime::parse_duration(t)
-        .map_err(|e| format!("`{t}` is not a duration ({e}); write e.g. \"30s\", \"500ms\" or \"2m\""))
+    humantime::parse_duration(t).map_err(|e| {
+        format!("`{t}` is not a duration ({e}); write e.g. \"30s\", \"500ms\" or \"2m\"")
+    })
 }
 
 #[cfg(test)]
@@ -39,9 +43,18 @@ mod tests {
 
     #[test]
     fn forms() {
-        assert_eq!(parse(&Value::Str("30s".into())), Ok(Duration::from_secs(30)));
-        assert_eq!(parse(&Value::Str("500ms".into())), Ok(Duration::from_millis(500)));
-        assert_eq!(parse(&Value::Str("1m 30s".into())), Ok(Duration::from_secs(90)));
+        assert_eq!(
+            parse(&Value::Str("30s".into())),
+            Ok(Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse(&Value::Str("500ms".into())),
+            Ok(Duration::from_millis(500))
+        );
+        assert_eq!(
+            parse(&Value::Str("1m 30s".into())),
+            Ok(Duration::from_secs(90))
+        );
         assert_eq!(parse(&Value::Str("45".into())), Ok(Duration::from_secs(45)));
         assert_eq!(parse(&Value::Int(10)), Ok(Duration::from_secs(10)));
         assert_eq!(parse(&Value::Float(0.25)), Ok(Duration::from_millis(250)));

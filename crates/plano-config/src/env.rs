@@ -26,7 +26,9 @@ pub enum EnvPolicy {
 /// Whether `s` is a valid variable name: `[A-Za-z_][A-Za-z0-9_]*`.
 pub(crate) fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
@@ -88,7 +90,9 @@ pub(crate) fn expand(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Expanded 
         }
         let name_len = after
             .char_indices()
-            .find(|&(j, c)| !(c.is_ascii_alphanumeric() || c == '_') || (j == 0 && c.is_ascii_digit()))
+            .find(|&(j, c)| {
+                !(c.is_ascii_alphanumeric() || c == '_') || (j == 0 && c.is_ascii_digit())
+            })
             .map_or(after.len(), |(j, _)| j);
         if name_len == 0 {
             out.push('$');
@@ -112,7 +116,11 @@ pub(crate) fn expand(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Expanded 
         literal_text = true;
     }
     out.push_str(rest);
-    Expanded { text: out, whole: refs == 1 && !literal_text, missing }
+    Expanded {
+        text: out,
+        whole: refs == 1 && !literal_text,
+        missing,
+    }
 }
 
 /// Substitutes variables in every string value under `node`, recording the first location of
@@ -137,7 +145,9 @@ pub(crate) fn substitute_tree(
                 EnvMark::Plain
             };
             for name in e.missing {
-                missing.entry(name).or_insert_with(|| Loc::new(path, node.pos));
+                missing
+                    .entry(name)
+                    .or_insert_with(|| Loc::new(path, node.pos));
             }
             *s = e.text;
         }

@@ -1,6 +1,6 @@
 //! Config errors and the collector that gathers all of them.
 //!
-//! Loading never stops at the first problem: every stage pushes into a [`Diag`], and the caller
+//! Loading never stops at the first problem: every stage pushes into a `Diag`, and the caller
 //! gets the whole list. Each error names the YAML path of the offending value
 //! (`model_providers[2].base_url`) and, when the parser knows it, its line and column, so a user
 //! can fix a config in one pass.
@@ -22,7 +22,11 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "config" } else { &self.path };
+        let path = if self.path.is_empty() {
+            "config"
+        } else {
+            &self.path
+        };
         match self.line_col {
             Some((line, col)) => write!(f, "{path} (line {line}, column {col}): {}", self.message),
             None => write!(f, "{path}: {}", self.message),
@@ -46,7 +50,9 @@ impl ConfigErrors {
     }
     /// Whether any error message contains `needle` (handy in tests and tooling).
     pub fn mentions(&self, needle: &str) -> bool {
-        self.0.iter().any(|e| e.message.contains(needle) || e.path.contains(needle))
+        self.0
+            .iter()
+            .any(|e| e.message.contains(needle) || e.path.contains(needle))
     }
 }
 
@@ -87,7 +93,10 @@ pub(crate) struct Loc {
 
 impl Loc {
     pub fn new(path: impl Into<String>, pos: Pos) -> Self {
-        Loc { path: path.into(), pos }
+        Loc {
+            path: path.into(),
+            pos,
+        }
     }
 }
 
@@ -133,7 +142,9 @@ impl Diag {
 /// Appends `.key` (or `["key"]` for keys that are not plain identifiers) to a YAML path.
 pub(crate) fn child(path: &str, key: &str) -> String {
     let plain = !key.is_empty()
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     match (path.is_empty(), plain) {
         (true, true) => key.to_owned(),
         (true, false) => format!("[{key:?}]"),
@@ -159,7 +170,11 @@ mod tests {
                 line_col: Some((14, 5)),
                 message: "bad".into(),
             },
-            ConfigError { path: String::new(), line_col: None, message: "worse".into() },
+            ConfigError {
+                path: String::new(),
+                line_col: None,
+                message: "worse".into(),
+            },
         ]);
         assert_eq!(
             errs.to_string(),
@@ -170,7 +185,13 @@ mod tests {
     #[test]
     fn paths() {
         assert_eq!(child("", "version"), "version");
-        assert_eq!(child(&index("model_providers", 2), "base_url"), "model_providers[2].base_url");
-        assert_eq!(child("model_aliases", "plano.fast.v1"), "model_aliases[\"plano.fast.v1\"]");
+        assert_eq!(
+            child(&index("model_providers", 2), "base_url"),
+            "model_providers[2].base_url"
+        );
+        assert_eq!(
+            child("model_aliases", "plano.fast.v1"),
+            "model_aliases[\"plano.fast.v1\"]"
+        );
     }
 }

@@ -37,13 +37,21 @@ pub struct EnvSource {
 impl EnvSource {
     /// The process environment, plus a `.env` file beside the config (the process wins).
     pub fn process(policy: EnvPolicy) -> Self {
-        EnvSource { vars: None, policy, dotenv: true }
+        EnvSource {
+            vars: None,
+            policy,
+            dotenv: true,
+        }
     }
 
     /// A fixed set of variables standing in for the process environment (tests, embedding);
     /// the `.env` beside the config is still read, and these win over it.
     pub fn fixed(vars: impl IntoIterator<Item = (String, String)>, policy: EnvPolicy) -> Self {
-        EnvSource { vars: Some(vars.into_iter().collect()), policy, dotenv: true }
+        EnvSource {
+            vars: Some(vars.into_iter().collect()),
+            policy,
+            dotenv: true,
+        }
     }
 
     /// Do not read a `.env` file.
@@ -91,7 +99,10 @@ pub fn load_file(path: &Path, env: EnvSource) -> Result<Loaded, ConfigErrors> {
                 let (vars, bad) = dotenv::parse(&t);
                 file_vars = vars;
                 for line in bad {
-                    notes.push(format!("{}:{line}: not a KEY=VALUE line; ignored", env_path.display()));
+                    notes.push(format!(
+                        "{}:{line}: not a KEY=VALUE line; ignored",
+                        env_path.display()
+                    ));
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -109,7 +120,11 @@ pub fn load_file(path: &Path, env: EnvSource) -> Result<Loaded, ConfigErrors> {
 }
 
 /// Validates config text. `env` looks variables up; `policy` says what a missing one means.
-pub fn load_str(text: &str, env: &dyn Fn(&str) -> Option<String>, policy: EnvPolicy) -> Result<Loaded, ConfigErrors> {
+pub fn load_str(
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+    policy: EnvPolicy,
+) -> Result<Loaded, ConfigErrors> {
     let mut root = node::parse(text).map_err(|e| ConfigErrors(vec![e]))?;
     let mut d = Diag::default();
 
@@ -119,7 +134,12 @@ pub fn load_str(text: &str, env: &dyn Fn(&str) -> Option<String>, policy: EnvPol
     match policy {
         EnvPolicy::Strict => {
             for (name, loc) in &missing {
-                d.error(loc, format!("environment variable `{name}` is not set (export it or add it to .env)"));
+                d.error(
+                    loc,
+                    format!(
+                        "environment variable `{name}` is not set (export it or add it to .env)"
+                    ),
+                );
             }
         }
         EnvPolicy::Lenient if !missing_env.is_empty() => {
@@ -135,11 +155,16 @@ pub fn load_str(text: &str, env: &dyn Fn(&str) -> Option<String>, policy: EnvPol
     match config {
         Some(mut config) if d.errors.is_empty() => {
             config.warnings.clone_from(&d.warnings);
-            Ok(Loaded { config, warnings: d.warnings, missing_env })
+            Ok(Loaded {
+                config,
+                warnings: d.warnings,
+                missing_env,
+            })
         }
         _ => {
             // Report in document order; errors without a position (whole-document ones) last.
-            d.errors.sort_by_key(|e| e.line_col.unwrap_or((usize::MAX, usize::MAX)));
+            d.errors
+                .sort_by_key(|e| e.line_col.unwrap_or((usize::MAX, usize::MAX)));
             Err(ConfigErrors(d.errors))
         }
     }

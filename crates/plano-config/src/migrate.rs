@@ -30,7 +30,11 @@ pub(crate) fn semver(version: &str) -> (u64, u64, u64) {
     let v = v.strip_prefix(['v', 'V']).unwrap_or(v);
     let v = v.split('-').next().unwrap_or(v);
     let mut parts = v.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
-    (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+    (
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+        parts.next().unwrap_or(0),
+    )
 }
 
 /// Whether `version` is supported: upstream's exact spellings, the same with or without the
@@ -38,8 +42,12 @@ pub(crate) fn semver(version: &str) -> (u64, u64, u64) {
 pub(crate) fn supported(version: &str) -> bool {
     let v = version.trim();
     let bare = v.strip_prefix(['v', 'V']).unwrap_or(v);
-    matches!(bare, "0.1" | "0.1.0" | "0.1-beta" | "0.2.0" | "0.3.0" | "0.4")
-        || bare.strip_prefix("0.4.").is_some_and(|rest| !rest.is_empty())
+    matches!(
+        bare,
+        "0.1" | "0.1.0" | "0.1-beta" | "0.2.0" | "0.3.0" | "0.4"
+    ) || bare
+        .strip_prefix("0.4.")
+        .is_some_and(|rest| !rest.is_empty())
 }
 
 /// Moves inline routing preferences to top level when the config predates v0.4.0.
@@ -50,16 +58,16 @@ pub(crate) fn migrate(c: &mut RawConfig, version: &str, d: &mut Diag) {
     };
     if semver(version) >= (0, 4, 0) {
         for p in providers.iter() {
-            if let Some(prefs) = &p.routing_preferences {
-                if !prefs.v.is_empty() {
-                    d.warn(
-                        &prefs.loc,
-                        format!(
-                            "inline routing_preferences are ignored with version {version}; \
+            if let Some(prefs) = &p.routing_preferences
+                && !prefs.v.is_empty()
+            {
+                d.warn(
+                    &prefs.loc,
+                    format!(
+                        "inline routing_preferences are ignored with version {version}; \
                              move them to top-level routing_preferences"
-                        ),
-                    );
-                }
+                    ),
+                );
             }
         }
         return;
@@ -68,7 +76,9 @@ pub(crate) fn migrate(c: &mut RawConfig, version: &str, d: &mut Diag) {
     let mut migrated: IndexMap<String, RawRoute> = IndexMap::new();
     let mut any = false;
     for p in providers.iter_mut() {
-        let Some(prefs) = p.routing_preferences.take() else { continue };
+        let Some(prefs) = p.routing_preferences.take() else {
+            continue;
+        };
         if prefs.v.is_empty() {
             continue;
         }
@@ -90,13 +100,19 @@ pub(crate) fn migrate(c: &mut RawConfig, version: &str, d: &mut Diag) {
             let entry = migrated.entry(name.v.clone()).or_insert_with(|| RawRoute {
                 name: Some(name.clone()),
                 description: pref.description.clone(),
-                models: Some(Sp { v: Vec::new(), loc: pref.loc.clone() }),
+                models: Some(Sp {
+                    v: Vec::new(),
+                    loc: pref.loc.clone(),
+                }),
                 prefer: None,
             });
-            if let Some(models) = &mut entry.models {
-                if !models.v.iter().any(|m| m.v == model.v) {
-                    models.v.push(Sp { v: model.v.clone(), loc: model.loc.clone() });
-                }
+            if let Some(models) = &mut entry.models
+                && !models.v.iter().any(|m| m.v == model.v)
+            {
+                models.v.push(Sp {
+                    v: model.v.clone(),
+                    loc: model.loc.clone(),
+                });
             }
             match (&entry.description, &pref.description) {
                 (Some(first), Some(later)) if first.v.trim() != later.v.trim() => d.warn_global(format!(
@@ -115,10 +131,17 @@ pub(crate) fn migrate(c: &mut RawConfig, version: &str, d: &mut Diag) {
         "inline routing_preferences under model_providers is deprecated and has been auto-migrated \
          to top-level routing_preferences. Update your config to v0.4.0 top-level form.",
     );
-    let top = c.routing_preferences.get_or_insert_with(|| Sp { v: Vec::new(), loc: c.root.clone() });
+    let top = c.routing_preferences.get_or_insert_with(|| Sp {
+        v: Vec::new(),
+        loc: c.root.clone(),
+    });
     for (name, route) in migrated {
         // Top-level entries the user wrote win over migrated ones with the same name.
-        if top.v.iter().any(|r| r.name.as_ref().is_some_and(|n| n.v == name)) {
+        if top
+            .v
+            .iter()
+            .any(|r| r.name.as_ref().is_some_and(|n| n.v == name))
+        {
             continue;
         }
         top.v.push(route);

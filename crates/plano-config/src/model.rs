@@ -2,8 +2,8 @@
 //!
 //! Every reference is resolved, every default applied, every duration parsed and every secret
 //! wrapped. Nothing here is `Deserialize`: the only way to get a [`Config`] is through
-//! [`crate::load`], which validates. Raw YAML shapes (every version, legacy forms) live in
-//! `raw.rs` and never reach the runtime.
+//! [`crate::load_file`] or [`crate::load_str`], which validate. Raw YAML shapes (every
+//! version, legacy forms) live in `raw.rs` and never reach the runtime.
 
 use std::time::Duration;
 
@@ -374,6 +374,8 @@ pub enum MetricsSource {
 impl Config {
     /// The single model listener, if any.
     pub fn model_listener(&self) -> Option<&Listener> {
-        self.listeners.iter().find(|l| l.kind == ListenerKind::Model)
+        self.listeners
+            .iter()
+            .find(|l| l.kind == ListenerKind::Model)
     }
 }

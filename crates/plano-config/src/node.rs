@@ -78,7 +78,11 @@ impl<'de> Deserialize<'de> for Node {
                 usize::try_from(loc.column()).unwrap_or(usize::MAX),
             ))
         };
-        Ok(Node { value: spanned.value, pos, env: EnvMark::Plain })
+        Ok(Node {
+            value: spanned.value,
+            pos,
+            env: EnvMark::Plain,
+        })
     }
 }
 
@@ -174,7 +178,11 @@ pub(crate) fn parse(text: &str) -> Result<Node, ConfigError> {
     budget.flow_nesting_limit = MAX_DEPTH;
     options.budget = Some(budget);
     if text.trim().is_empty() {
-        return Ok(Node { value: Value::Null, pos: None, env: EnvMark::Plain });
+        return Ok(Node {
+            value: Value::Null,
+            pos: None,
+            env: EnvMark::Plain,
+        });
     }
     serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|e| {
         let line_col = e.location().and_then(|l| {
@@ -227,7 +235,9 @@ mod tests {
         assert_eq!(m[0].0.pos, Some((1, 1)));
         assert_eq!(m[0].1.value, Value::Int(1));
         assert_eq!(m[0].1.pos, Some((1, 4)));
-        let Value::Seq(items) = &m[1].1.value else { panic!() };
+        let Value::Seq(items) = &m[1].1.value else {
+            panic!()
+        };
         assert_eq!(items[1].value, Value::Str("yes".into()));
         assert_eq!(items[1].pos, Some((4, 5)));
         assert_eq!(m[2].1.value, Value::Float(1.5));

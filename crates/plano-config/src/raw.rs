@@ -53,13 +53,22 @@ pub(crate) struct RawConfig {
 /// Reads the whole document. Returns `None` only when the root is not a mapping.
 pub(crate) fn read(root: &Node, d: &mut Diag) -> Option<RawConfig> {
     let mut o = Obj::open(root, "", d)?;
-    let mut c = RawConfig { root: o.loc.clone(), ..RawConfig::default() };
+    let mut c = RawConfig {
+        root: o.loc.clone(),
+        ..RawConfig::default()
+    };
 
     // `version` is a string, but `version: 0.1` parses as a number; take its text.
     if let Some((n, l)) = o.node("version") {
         c.version = match &n.value {
-            crate::node::Value::Float(f) => Some(Sp { v: f.to_string(), loc: l }),
-            crate::node::Value::Int(i) => Some(Sp { v: i.to_string(), loc: l }),
+            crate::node::Value::Float(f) => Some(Sp {
+                v: f.to_string(),
+                loc: l,
+            }),
+            crate::node::Value::Int(i) => Some(Sp {
+                v: i.to_string(),
+                loc: l,
+            }),
             _ => as_str(d, n, l),
         };
     }
@@ -100,5 +109,8 @@ pub(crate) fn narrow<T: TryFrom<i128>>(v: Option<Sp<i128>>) -> Option<Sp<T>> {
 /// Milliseconds read as an integer, as a [`Duration`].
 pub(crate) fn millis(v: Option<Sp<i128>>) -> Option<Sp<Duration>> {
     let v = narrow::<u64>(v)?;
-    Some(Sp { v: Duration::from_millis(v.v), loc: v.loc })
+    Some(Sp {
+        v: Duration::from_millis(v.v),
+        loc: v.loc,
+    })
 }

@@ -53,8 +53,16 @@ impl<'n> Obj<'n> {
     pub fn open(node: &'n Node, path: &str, d: &mut Diag) -> Option<Obj<'n>> {
         let loc = loc(path, node);
         match &node.value {
-            Value::Map(entries) => Some(Obj { entries, loc, known: Vec::new() }),
-            Value::Null => Some(Obj { entries: &[], loc, known: Vec::new() }),
+            Value::Map(entries) => Some(Obj {
+                entries,
+                loc,
+                known: Vec::new(),
+            }),
+            Value::Null => Some(Obj {
+                entries: &[],
+                loc,
+                known: Vec::new(),
+            }),
             _ => {
                 type_error(d, &loc, node, "a mapping");
                 None
@@ -114,12 +122,24 @@ impl<'n> Obj<'n> {
     }
 
     /// An integer in `min..=max`.
-    pub fn int(&mut self, d: &mut Diag, key: &'static str, min: i128, max: i128) -> Option<Sp<i128>> {
+    pub fn int(
+        &mut self,
+        d: &mut Diag,
+        key: &'static str,
+        min: i128,
+        max: i128,
+    ) -> Option<Sp<i128>> {
         let (n, l) = self.node(key)?;
         as_int(d, n, l, min, max)
     }
 
-    pub fn req_int(&mut self, d: &mut Diag, key: &'static str, min: i128, max: i128) -> Option<Sp<i128>> {
+    pub fn req_int(
+        &mut self,
+        d: &mut Diag,
+        key: &'static str,
+        min: i128,
+        max: i128,
+    ) -> Option<Sp<i128>> {
         let present = self.find(key).is_some_and(|n| n.value != Value::Null);
         let v = self.int(d, key, min, max);
         if !present {
@@ -148,22 +168,40 @@ impl<'n> Obj<'n> {
     }
 
     /// A string that must be one of `allowed` (case-sensitive, with a did-you-mean hint).
-    pub fn one_of(&mut self, d: &mut Diag, key: &'static str, allowed: &[&str]) -> Option<Sp<String>> {
+    pub fn one_of(
+        &mut self,
+        d: &mut Diag,
+        key: &'static str,
+        allowed: &[&str],
+    ) -> Option<Sp<String>> {
         let s = self.str(d, key)?;
         check_one_of(d, s, allowed)
     }
 
-    pub fn req_one_of(&mut self, d: &mut Diag, key: &'static str, allowed: &[&str]) -> Option<Sp<String>> {
+    pub fn req_one_of(
+        &mut self,
+        d: &mut Diag,
+        key: &'static str,
+        allowed: &[&str],
+    ) -> Option<Sp<String>> {
         let s = self.req_str(d, key)?;
         check_one_of(d, s, allowed)
     }
 
     /// A list value: each item with its path. A single scalar is not promoted to a list.
-    pub fn list(&mut self, d: &mut Diag, key: &'static str) -> Option<(Vec<(&'n Node, String)>, Loc)> {
+    pub fn list(
+        &mut self,
+        d: &mut Diag,
+        key: &'static str,
+    ) -> Option<(Vec<(&'n Node, String)>, Loc)> {
         let (n, l) = self.node(key)?;
         match &n.value {
             Value::Seq(items) => Some((
-                items.iter().enumerate().map(|(i, item)| (item, index(&l.path, i))).collect(),
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| (item, index(&l.path, i)))
+                    .collect(),
                 l,
             )),
             _ => {
@@ -183,12 +221,18 @@ impl<'n> Obj<'n> {
     }
 
     /// A mapping of string keys to string values (headers, span attributes).
-    pub fn str_map(&mut self, d: &mut Diag, key: &'static str) -> Option<Vec<(Sp<String>, Sp<String>)>> {
+    pub fn str_map(
+        &mut self,
+        d: &mut Diag,
+        key: &'static str,
+    ) -> Option<Vec<(Sp<String>, Sp<String>)>> {
         let (n, l) = self.node(key)?;
         let o = Obj::open(n, &l.path, d)?;
         let mut out = Vec::new();
         for (k, v) in o.entries {
-            let Some(name) = key_str(d, &o.loc.path, k) else { continue };
+            let Some(name) = key_str(d, &o.loc.path, k) else {
+                continue;
+            };
             let vl = loc(&child(&o.loc.path, &name.v), v);
             if v.value == Value::Null {
                 d.error(&vl, "expected a string, found null");
@@ -232,11 +276,20 @@ impl<'n> Obj<'n> {
 /// A mapping key as a string (keys of user-named maps such as `model_aliases`).
 pub(crate) fn key_str(d: &mut Diag, parent: &str, k: &Node) -> Option<Sp<String>> {
     match &k.value {
-        Value::Str(s) => Some(Sp { v: s.clone(), loc: Loc::new(child(parent, s), k.pos) }),
+        Value::Str(s) => Some(Sp {
+            v: s.clone(),
+            loc: Loc::new(child(parent, s), k.pos),
+        }),
         // Numeric keys (`1: ...`) read as their text, as in upstream's PyYAML-then-str.
-        Value::Int(n) => Some(Sp { v: n.to_string(), loc: Loc::new(child(parent, &n.to_string()), k.pos) }),
+        Value::Int(n) => Some(Sp {
+            v: n.to_string(),
+            loc: Loc::new(child(parent, &n.to_string()), k.pos),
+        }),
         other => {
-            d.error(&Loc::new(parent, k.pos), format!("keys must be strings, found {}", other.kind()));
+            d.error(
+                &Loc::new(parent, k.pos),
+                format!("keys must be strings, found {}", other.kind()),
+            );
             None
         }
     }
@@ -249,14 +302,25 @@ fn check_one_of(d: &mut Diag, s: Sp<String>, allowed: &[&str]) -> Option<Sp<Stri
     let hint = suggest::hint(&s.v, allowed.iter().copied());
     d.error(
         &s.loc,
-        format!("`{}` is not one of {}{hint}", s.v, allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")),
+        format!(
+            "`{}` is not one of {}{hint}",
+            s.v,
+            allowed
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     );
     None
 }
 
 pub(crate) fn as_str(d: &mut Diag, n: &Node, l: Loc) -> Option<Sp<String>> {
     match &n.value {
-        Value::Str(s) => Some(Sp { v: s.clone(), loc: l }),
+        Value::Str(s) => Some(Sp {
+            v: s.clone(),
+            loc: l,
+        }),
         _ => {
             type_error(d, &l, n, "a string");
             None
@@ -271,7 +335,10 @@ pub(crate) fn as_bool(d: &mut Diag, n: &Node, l: Loc) -> Option<Sp<bool>> {
             "true" | "yes" | "on" | "1" => Some(Sp { v: true, loc: l }),
             "false" | "no" | "off" | "0" => Some(Sp { v: false, loc: l }),
             _ => {
-                d.error(&l, format!("expected a boolean, the environment variable gave `{s}`"));
+                d.error(
+                    &l,
+                    format!("expected a boolean, the environment variable gave `{s}`"),
+                );
                 None
             }
         },
@@ -286,7 +353,10 @@ pub(crate) fn as_bool(d: &mut Diag, n: &Node, l: Loc) -> Option<Sp<bool>> {
                     return None;
                 }
             };
-            d.warn(&l, format!("`{s}` read as {v}; write `{v}` (YAML 1.2 booleans are true/false)"));
+            d.warn(
+                &l,
+                format!("`{s}` read as {v}; write `{v}` (YAML 1.2 booleans are true/false)"),
+            );
             Some(Sp { v, loc: l })
         }
         _ => {
@@ -302,7 +372,10 @@ pub(crate) fn as_int(d: &mut Diag, n: &Node, l: Loc, min: i128, max: i128) -> Op
         Value::Str(s) if n.env == EnvMark::Whole => match s.trim().parse::<i128>() {
             Ok(i) => i,
             Err(_) => {
-                d.error(&l, format!("expected an integer, the environment variable gave `{s}`"));
+                d.error(
+                    &l,
+                    format!("expected an integer, the environment variable gave `{s}`"),
+                );
                 return None;
             }
         },
@@ -327,7 +400,10 @@ pub(crate) fn as_float(d: &mut Diag, n: &Node, l: Loc) -> Option<Sp<f64>> {
         Value::Str(s) if n.env == EnvMark::Whole => match s.trim().parse::<f64>() {
             Ok(f) if f.is_finite() => f,
             _ => {
-                d.error(&l, format!("expected a number, the environment variable gave `{s}`"));
+                d.error(
+                    &l,
+                    format!("expected a number, the environment variable gave `{s}`"),
+                );
                 return None;
             }
         },

@@ -18,7 +18,9 @@ fn distance(a: &str, b: &str) -> usize {
         d[i * w] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1).min(d[(i - 1) * w + j - 1] + cost);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[(i - 2) * w + j - 2] + 1);
             }
@@ -30,7 +32,10 @@ fn distance(a: &str, b: &str) -> usize {
 
 /// The candidate closest to `word`, if it is close enough to be a plausible typo: at most a
 /// third of the longer word's length (and at least 1) edits, ignoring ASCII case.
-pub(crate) fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     // Long inputs cannot be typos of short keys; skip the work (and bound it for fuzzed input).
     if word.len() > 64 {
         return None;
@@ -49,7 +54,9 @@ pub(crate) fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a s
 
 /// ` (did you mean `x`?)`, or nothing.
 pub(crate) fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    closest(word, candidates).map(|c| format!(" (did you mean `{c}`?)")).unwrap_or_default()
+    closest(word, candidates)
+        .map(|c| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -63,7 +70,10 @@ mod tests {
         assert_eq!(closest("listners", keys), Some("listeners"));
         assert_eq!(closest("Version", keys), Some("version"));
         assert_eq!(closest("tracing", keys), None);
-        assert_eq!(closest("modle", ["model", "prompt", "agent"]), Some("model"));
+        assert_eq!(
+            closest("modle", ["model", "prompt", "agent"]),
+            Some("model")
+        );
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(distance("ab", "ba"), 1);
     }

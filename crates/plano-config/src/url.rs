@@ -11,11 +11,17 @@ use crate::model::BaseUrl;
 pub(crate) fn parse(raw: &str, schemes: &[&str]) -> Result<BaseUrl, String> {
     let s = raw.trim();
     let Some((scheme, rest)) = s.split_once("://") else {
-        return Err(format!("`{s}` has no scheme; expected {}://host[:port][/path]", schemes.join("|")));
+        return Err(format!(
+            "`{s}` has no scheme; expected {}://host[:port][/path]",
+            schemes.join("|")
+        ));
     };
     let scheme = scheme.to_ascii_lowercase();
     if !schemes.contains(&scheme.as_str()) {
-        return Err(format!("scheme `{scheme}` is not supported (use {})", schemes.join(" or ")));
+        return Err(format!(
+            "scheme `{scheme}` is not supported (use {})",
+            schemes.join(" or ")
+        ));
     }
     if rest.contains('?') || rest.contains('#') {
         return Err("query strings and fragments are not supported".to_owned());
@@ -28,7 +34,9 @@ pub(crate) fn parse(raw: &str, schemes: &[&str]) -> Result<BaseUrl, String> {
     // carry them by convention.
     let authority = match authority.rsplit_once('@') {
         Some(_) if scheme == "http" || scheme == "https" => {
-            return Err("credentials in the URL are not supported; use access_key or headers".to_owned());
+            return Err(
+                "credentials in the URL are not supported; use access_key or headers".to_owned(),
+            );
         }
         Some((_, host)) => host,
         None => authority,
@@ -44,7 +52,12 @@ pub(crate) fn parse(raw: &str, schemes: &[&str]) -> Result<BaseUrl, String> {
         return Err("the URL has no host".to_owned());
     }
     let path = path.trim_end_matches('/').to_owned();
-    Ok(BaseUrl { scheme, host, port, path })
+    Ok(BaseUrl {
+        scheme,
+        host,
+        port,
+        path,
+    })
 }
 
 /// Splits `host[:port]` (IPv6 hosts in brackets).
@@ -87,18 +100,32 @@ mod tests {
     #[test]
     fn shapes() {
         let u = parse("https://api.z.ai/api/coding/paas/v4/", HTTP).unwrap();
-        assert_eq!((u.host.as_str(), u.port, u.path.as_str()), ("api.z.ai", 443, "/api/coding/paas/v4"));
+        assert_eq!(
+            (u.host.as_str(), u.port, u.path.as_str()),
+            ("api.z.ai", 443, "/api/coding/paas/v4")
+        );
         let u = parse("http://localhost:11434", HTTP).unwrap();
         assert_eq!((u.port, u.path.as_str()), (11434, ""));
         let u = parse("HTTP://[::1]:8080/", HTTP).unwrap();
-        assert_eq!((u.scheme.as_str(), u.host.as_str(), u.port), ("http", "[::1]", 8080));
+        assert_eq!(
+            (u.scheme.as_str(), u.host.as_str(), u.port),
+            ("http", "[::1]", 8080)
+        );
         assert_eq!(u.origin(), "http://[::1]:8080");
     }
 
     #[test]
     fn rejects() {
-        assert!(parse("api.openai.com", HTTP).unwrap_err().contains("no scheme"));
-        assert!(parse("ftp://x", HTTP).unwrap_err().contains("not supported"));
+        assert!(
+            parse("api.openai.com", HTTP)
+                .unwrap_err()
+                .contains("no scheme")
+        );
+        assert!(
+            parse("ftp://x", HTTP)
+                .unwrap_err()
+                .contains("not supported")
+        );
         assert!(parse("https://x/v1?a=b", HTTP).is_err());
         assert!(parse("https://:80", HTTP).is_err());
         assert!(parse("https://x:99999", HTTP).is_err());

@@ -42,28 +42,56 @@ pub(crate) fn build(mut raw: RawConfig, d: &mut Diag) -> Config {
     }
     let models = Models::new(&providers);
 
-    let (agents, filters) = agents::build(std::mem::take(&mut raw.agents), std::mem::take(&mut raw.filters), d);
+    let (agents, filters) = agents::build(
+        std::mem::take(&mut raw.agents),
+        std::mem::take(&mut raw.filters),
+        d,
+    );
     let root = raw.root.clone();
-    let listeners = listeners::build(std::mem::take(&mut raw.listeners), declared_providers, &agents, &filters, &root, d);
+    let listeners = listeners::build(
+        std::mem::take(&mut raw.listeners),
+        declared_providers,
+        &agents,
+        &filters,
+        &root,
+        d,
+    );
 
     agents::warn_unused(&agents, &filters, &listeners, d);
 
-    let model_metrics_sources = routing::metrics_sources(std::mem::take(&mut raw.model_metrics_sources), d);
+    let model_metrics_sources =
+        routing::metrics_sources(std::mem::take(&mut raw.model_metrics_sources), d);
     let model_aliases = routing::aliases(std::mem::take(&mut raw.model_aliases), &models, d);
-    let routing_preferences =
-        routing::routes(raw.routing_preferences.take(), &models, &model_metrics_sources, d);
-    let routing = routing::routing(raw.routing.take(), &model_metrics_sources, raw.prompt_caching.as_ref(), d);
+    let routing_preferences = routing::routes(
+        raw.routing_preferences.take(),
+        &models,
+        &model_metrics_sources,
+        d,
+    );
+    let routing = routing::routing(
+        raw.routing.take(),
+        &model_metrics_sources,
+        raw.prompt_caching.as_ref(),
+        d,
+    );
     let prompt_caching = routing::prompt_caching(raw.prompt_caching.take(), d);
 
     let endpoints = sections::endpoints(std::mem::take(&mut raw.endpoints), d);
     sections::check_agent_orchestrator(&overrides, &endpoints, &raw.root, d);
-    let prompt_targets = sections::prompt_targets(std::mem::take(&mut raw.prompt_targets), &endpoints, d);
-    let prompt_guards = raw.prompt_guards.take().map(|g| crate::model::PromptGuards {
-        jailbreak_message: g.jailbreak_message.map(|m| m.v),
-    });
+    let prompt_targets =
+        sections::prompt_targets(std::mem::take(&mut raw.prompt_targets), &endpoints, d);
+    let prompt_guards = raw
+        .prompt_guards
+        .take()
+        .map(|g| crate::model::PromptGuards {
+            jailbreak_message: g.jailbreak_message.map(|m| m.v),
+        });
     let ratelimits = sections::ratelimits(std::mem::take(&mut raw.ratelimits), &models, d);
     let tracing = raw.tracing.take().map(|t| sections::tracing(t, d));
-    let state_storage = raw.state_storage.take().and_then(|s| sections::state_storage(s, d));
+    let state_storage = raw
+        .state_storage
+        .take()
+        .and_then(|s| sections::state_storage(s, d));
 
     if let Some(mode) = &raw.mode {
         d.warn(&mode.loc, "`mode` has no effect; remove it");
@@ -99,11 +127,20 @@ pub(crate) fn build(mut raw: RawConfig, d: &mut Diag) -> Config {
 fn check_version(raw: &RawConfig, d: &mut Diag) -> Option<String> {
     let supported = migrate::CANONICAL.join(", ");
     let Some(v) = &raw.version else {
-        d.error(&raw.root, format!("missing required key `version` (supported: {supported})"));
+        d.error(
+            &raw.root,
+            format!("missing required key `version` (supported: {supported})"),
+        );
         return None;
     };
     if !migrate::supported(&v.v) {
-        d.error(&v.loc, format!("unsupported version `{}`; supported versions are {supported} (and any v0.4.x)", v.v));
+        d.error(
+            &v.loc,
+            format!(
+                "unsupported version `{}`; supported versions are {supported} (and any v0.4.x)",
+                v.v
+            ),
+        );
         return None;
     }
     let bare = v.v.trim().trim_start_matches(['v', 'V']);
@@ -150,7 +187,10 @@ fn provider_list(raw: &mut RawConfig, d: &mut Diag) -> Vec<RawProvider> {
         }
         (Some(m), None) => m.v,
         (None, Some(l)) => {
-            d.warn(&l.loc, "`llm_providers` is deprecated; rename it to `model_providers`");
+            d.warn(
+                &l.loc,
+                "`llm_providers` is deprecated; rename it to `model_providers`",
+            );
             l.v
         }
         (None, None) => Vec::new(),

@@ -56,6 +56,7 @@ fn cases() -> Vec<(&'static str, String, Expect)> {
         // ---- rules 5, 6: tracing endpoint ---------------------------------------------------
         ("rule 5 tracing scheme", v4p("tracing:\n  opentracing_grpc_endpoint: https://c:4317\n"), E("scheme must be http")),
         ("rule 6 tracing path", v4p("tracing:\n  opentracing_grpc_endpoint: http://c:4317/v1/traces\n"), E("path must be empty")),
+        ("tracing endpoint port", v4p("tracing:\n  opentracing_grpc_endpoint: http://collector\n"), E("add the port")),
         ("tracing endpoint ok", v4p("tracing:\n  random_sampling: 100\n  opentracing_grpc_endpoint: http://localhost:4317\n"), O),
         // ---- rule 7: duplicate routes -----------------------------------------------------------
         ("rule 7 duplicate route", v4p("routing_preferences:\n  - {name: r, description: d, models: [openai/gpt-4o]}\n  - {name: r, description: e, models: [openai/gpt-4o]}\n"), E("Duplicate routing preference name \"r\"")),
@@ -116,6 +117,7 @@ fn cases() -> Vec<(&'static str, String, Expect)> {
         ("no providers, declared model listener", v4("listeners:\n  - {type: model, name: m}\n"), E("There must be at least one LLM Provider")),
         ("no providers, no listeners", v4(""), E("There must be at least one LLM Provider")),
         ("no providers, agent listener only", v4("agents:\n  - {id: a, url: 'http://a'}\nlisteners:\n  - type: agent\n    name: x\n    port: 8000\n    agents: [{id: a, description: d}]\n"), O),
+        ("nothing to serve", v4("listeners: []\n"), E("no listeners")),
         ("two defaults", v4("model_providers:\n  - {model: openai/a, default: true}\n  - {model: openai/b, default: true}\n"), E("There must be at most one default LLM Provider")),
         ("route model unknown", v4p("routing_preferences:\n  - {name: r, description: d, models: [openai/gpt-5]}\n"), E("routing_preferences route 'r' references model 'openai/gpt-5' which is not declared in model_providers")),
         ("route models empty", v4p("routing_preferences:\n  - {name: r, description: d, models: []}\n"), E("at least one model")),
@@ -200,12 +202,22 @@ fn every_rule() {
         match (expect, load(yaml)) {
             (O, Ok(_)) => {}
             (W(w), Ok(l)) if l.warnings.iter().any(|have| have.contains(w)) => {}
-            (W(w), Ok(l)) => failures.push(format!("{name}: no warning `{w}` in {:#?}", l.warnings)),
+            (W(w), Ok(l)) => {
+                failures.push(format!("{name}: no warning `{w}` in {:#?}", l.warnings))
+            }
             (E(e), Err(errs)) if errs.iter().any(|have| have.to_string().contains(e)) => {}
             (E(e), Err(errs)) => failures.push(format!("{name}: no error `{e}` in\n{errs}")),
-            (E(e), Ok(_)) => failures.push(format!("{name}: expected error `{e}`, but it validated")),
+            (E(e), Ok(_)) => {
+                failures.push(format!("{name}: expected error `{e}`, but it validated"))
+            }
             (_, Err(errs)) => failures.push(format!("{name}: expected success, got\n{errs}")),
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), all.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n\n")
+    );
 }

@@ -18,7 +18,11 @@ fn seed_examples_have_their_documented_outcome() {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert!(files.len() >= 50, "expected the extracted seed examples, found {}", files.len());
+    assert!(
+        files.len() >= 50,
+        "expected the extracted seed examples, found {}",
+        files.len()
+    );
 
     let mut failures = Vec::new();
     for yaml in &files {
@@ -34,19 +38,32 @@ fn seed_examples_have_their_documented_outcome() {
             ("ok", Ok(loaded)) => {
                 for w in lines.filter_map(|l| l.strip_prefix("warning: ")) {
                     if !loaded.warnings.iter().any(|have| have.contains(w.trim())) {
-                        failures.push(format!("{name}: missing warning `{w}`; got {:#?}", loaded.warnings));
+                        failures.push(format!(
+                            "{name}: missing warning `{w}`; got {:#?}",
+                            loaded.warnings
+                        ));
                     }
                 }
             }
             ("ok", Err(e)) => failures.push(format!("{name}: expected ok, got errors:\n{e}")),
             (o, Ok(_)) => failures.push(format!("{name}: expected `{o}`, but it validated")),
             (o, Err(e)) => {
-                let needle = o.strip_prefix("error: ").unwrap_or_else(|| panic!("{name}: bad .expect line `{o}`"));
+                let needle = o
+                    .strip_prefix("error: ")
+                    .unwrap_or_else(|| panic!("{name}: bad .expect line `{o}`"));
                 if !e.iter().any(|err| err.to_string().contains(needle)) {
-                    failures.push(format!("{name}: expected an error containing `{needle}`, got:\n{e}"));
+                    failures.push(format!(
+                        "{name}: expected an error containing `{needle}`, got:\n{e}"
+                    ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} seed examples failed:\n\n{}", failures.len(), files.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} seed examples failed:\n\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n\n")
+    );
 }

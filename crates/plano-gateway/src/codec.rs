@@ -35,22 +35,10 @@ pub fn scan(body: &[u8]) -> Result<Scan, GatewayError> {
     Ok(Scan { raw, model, stream, include_usage: false })
 }
 
-/// Reads `stream_options.include_usage`. Only the translated streaming path needs it, and that
-/// path parses the whole body anyway, so a second parse here costs nothing that matters.
-pub fn include_usage(body: &[u8]) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        stream_options: Option<StreamOptions>,
-    }
-    #[derive(serde::Deserialize)]
-    struct StreamOptions {
-        #[serde(default)]
-        include_usage: bool,
-    }
-    serde_json::from_slice::<Probe>(body)
-        .ok()
-        .and_then(|p| p.stream_options)
-        .is_some_and(|o| o.include_usage)
+/// Whether an OpenAI client asked for usage in its stream (`stream_options.include_usage`).
+/// Only the translated streaming path needs it, and that path parses the whole body anyway.
+pub fn include_usage(client: Api, body: &[u8]) -> bool {
+    plano_translate::stream_usage_requested(client, body)
 }
 
 /// Phase 4, same API: the original bytes with only `model` changed (or inserted).
@@ -67,6 +55,7 @@ pub fn translate_request(client: Api, upstream: Api, body: &[u8], model: &str) -
 fn response_context(ctx: &RelayCtx, created_unix: u64) -> ResponseContext {
     let mut rc = ResponseContext::new(created_unix, ctx.request_id.clone());
     rc.include_usage = ctx.include_usage;
+    rc.fallback_model = ctx.model.clone();
     rc
 }
 

@@ -56,7 +56,7 @@ async fn run(
     let upstream = &gw.upstreams[resolved.provider];
     let upstream_api = upstream.target.spec().upstream_api_for(client_api);
     if scan.stream && client_api != upstream_api {
-        scan.include_usage = codec::include_usage(&bytes);
+        scan.include_usage = codec::include_usage(client_api, &bytes);
     }
 
     let body = encode(client_api, upstream_api, &bytes, &scan, &resolved.upstream_model)?;

@@ -110,3 +110,52 @@ impl Resolver {
         Err(ResolveError::Unknown(requested.to_string()))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolver(yaml_providers: &str) -> (Resolver, Vec<plano_config::Provider>) {
+        let text = format!(
+            "version: v0.4.0\nlisteners:\n  - type: model\n    name: m\n    port: 1\nmodel_providers:\n{yaml_providers}"
+        );
+        let loaded = plano_config::load_str(&text, &|_| Some("k".into()), plano_config::EnvPolicy::Strict)
+            .unwrap_or_else(|e| panic!("{e}"));
+        (Resolver::new(&loaded.config), loaded.config.providers)
+    }
+
+    fn check(r: &Resolver, p: &[plano_config::Provider], requested: Option<&str>) -> Option<(String, String)> {
+        r.resolve(p, requested).ok().map(|x| (p[x.provider].name.clone(), x.upstream_model.into_owned()))
+    }
+
+    #[test]
+    fn resolution_order() {
+        let (r, p) = resolver(
+            "  - model: openai/gpt-4o\n    access_key: k\n    default: true\n\
+             \x20 - model: custom/claude-opus-4-6\n    base_url: http://a\n    provider_interface: openai\n\
+             \x20 - model: custom-aws/claude-opus-4-6\n    base_url: http://b\n    provider_interface: openai\n\
+             \x20 - name: fast\n    model: anthropic/claude-haiku\n    access_key: k\n\
+             \x20 - model: anthropic/*\n    access_key: k\n",
+        );
+        let s = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        assert_eq!(check(&r, &p, Some("openai/gpt-4o")), s("openai/gpt-4o", "gpt-4o"));
+        assert_eq!(check(&r, &p, Some("gpt-4o")), s("openai/gpt-4o", "gpt-4o"));
+        assert_eq!(check(&r, &p, Some("fast")), s("fast", "claude-haiku"));
+        // Same model under two prefixes: the full name reaches exactly the one named.
+        assert_eq!(check(&r, &p, Some("custom-aws/claude-opus-4-6")), s("custom-aws/claude-opus-4-6", "claude-opus-4-6"));
+        assert_eq!(check(&r, &p, Some("claude-opus-4-6")), s("custom/claude-opus-4-6", "claude-opus-4-6"));
+        // Wildcard: any model of the prefix, the prefix stripped.
+        assert_eq!(check(&r, &p, Some("anthropic/claude-sonnet-4-5")), s("anthropic/*", "claude-sonnet-4-5"));
+        // No model: the default provider.
+        assert_eq!(check(&r, &p, None), s("openai/gpt-4o", "gpt-4o"));
+        assert_eq!(check(&r, &p, Some("")), s("openai/gpt-4o", "gpt-4o"));
+        assert_eq!(r.resolve(&p, Some("mistral/large")), Err(ResolveError::Unknown("mistral/large".into())));
+        assert_eq!(r.resolve(&p, Some("anthropic/")), Err(ResolveError::Unknown("anthropic/".into())));
+    }
+
+    #[test]
+    fn no_default_and_no_model_is_an_error() {
+        let (r, p) = resolver("  - model: openai/gpt-4o\n    access_key: k\n");
+        assert_eq!(r.resolve(&p, None), Err(ResolveError::NoModel));
+    }
+}

@@ -47,7 +47,10 @@ impl<'a> Answer<'a> {
                 }
                 _ => natural,
             };
-            let reasoning = completion.thinking.as_deref().map_or(0, tokens::count_tokens);
+            let reasoning = completion
+                .thinking
+                .as_deref()
+                .map_or(0, tokens::count_tokens);
             let tools: u64 = completion
                 .tool_calls
                 .iter()
@@ -60,11 +63,14 @@ impl<'a> Answer<'a> {
                 ..Usage::default()
             }
         });
-        let finish = reply.finish.clone().unwrap_or(if completion.tool_calls.is_empty() {
-            Finish::Stop
-        } else {
-            Finish::ToolCalls
-        });
+        let finish = reply
+            .finish
+            .clone()
+            .unwrap_or(if completion.tool_calls.is_empty() {
+                Finish::Stop
+            } else {
+                Finish::ToolCalls
+            });
         Answer {
             model: reply
                 .model

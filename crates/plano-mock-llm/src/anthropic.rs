@@ -11,8 +11,9 @@ use serde_json::{Value, json};
 
 use crate::answer::Answer;
 use crate::ids;
+use crate::json_out::{Obj, object};
 use crate::reply::{ErrorSpec, Finish};
-use crate::sse_writer::{SseWriter, push_json, push_json_str};
+use crate::sse_writer::{SseWriter, push_json};
 use crate::tokens;
 
 /// `(stop_reason, stop_sequence)`.
@@ -27,19 +28,17 @@ fn stop_reason(f: &Finish) -> (&str, Option<&str>) {
     }
 }
 
-fn usage_json(a: &Answer<'_>, output_tokens: u64) -> Value {
+fn write_usage(o: &mut Obj<'_>, a: &Answer<'_>, output_tokens: u64) {
     let u = &a.usage;
-    json!({
-        "input_tokens": u.input_tokens,
-        "cache_creation_input_tokens": u.cache_creation_input_tokens,
-        "cache_read_input_tokens": u.cached_input_tokens,
-        "cache_creation": {
-            "ephemeral_5m_input_tokens": u.cache_creation_input_tokens,
-            "ephemeral_1h_input_tokens": 0
-        },
-        "output_tokens": output_tokens,
-        "service_tier": "standard"
-    })
+    o.u64("input_tokens", u.input_tokens)
+        .u64("cache_creation_input_tokens", u.cache_creation_input_tokens)
+        .u64("cache_read_input_tokens", u.cached_input_tokens)
+        .obj("cache_creation", |c| {
+            c.u64("ephemeral_5m_input_tokens", u.cache_creation_input_tokens)
+                .u64("ephemeral_1h_input_tokens", 0);
+        })
+        .u64("output_tokens", output_tokens)
+        .str("service_tier", "standard");
 }
 
 fn tool_ids(a: &Answer<'_>) -> Vec<String> {
@@ -51,52 +50,69 @@ fn tool_ids(a: &Answer<'_>) -> Vec<String> {
 
 /// Non-streaming `message` body.
 pub(crate) fn json_body(a: &Answer<'_>) -> Vec<u8> {
-    let mut content = Vec::with_capacity(1 + a.tool_calls.len());
-    if let Some(t) = a.thinking {
-        content.push(json!({ "type": "thinking", "thinking": t, "signature": ids::thinking_signature() }));
-    }
-    if let Some(t) = a.text.as_deref() {
-        content.push(json!({ "type": "text", "text": t }));
-    }
-    for (call, id) in a.tool_calls.iter().zip(tool_ids(a)) {
-        content.push(json!({ "type": "tool_use", "id": id, "name": call.name, "input": call.arguments }));
-    }
-    let (reason, seq) = stop_reason(&a.finish);
-    let body = json!({
-        "id": ids::anthropic_msg(),
-        "type": "message",
-        "role": "assistant",
-        "model": a.model,
-        "content": content,
-        "stop_reason": reason,
-        "stop_sequence": seq,
-        "usage": usage_json(a, a.usage.output_tokens)
-    });
     let mut out = Vec::with_capacity(768);
-    push_json(&mut out, &body);
+    let tool_ids = tool_ids(a);
+    let (reason, seq) = stop_reason(&a.finish);
+    object(&mut out, |o| {
+        o.str("id", &ids::anthropic_msg())
+            .str("type", "message")
+            .str("role", "assistant")
+            .str("model", a.model);
+        o.arr("content", |content| {
+            if let Some(t) = a.thinking {
+                content.obj(|b| {
+                    b.str("type", "thinking")
+                        .str("thinking", t)
+                        .str("signature", &ids::thinking_signature());
+                });
+            }
+            if let Some(t) = a.text.as_deref() {
+                content.obj(|b| {
+                    b.str("type", "text").str("text", t);
+                });
+            }
+            for (call, id) in a.tool_calls.iter().zip(&tool_ids) {
+                content.obj(|b| {
+                    b.str("type", "tool_use")
+                        .str("id", id)
+                        .str("name", &call.name)
+                        .value("input", &call.arguments);
+                });
+            }
+        });
+        o.str("stop_reason", reason)
+            .opt_str("stop_sequence", seq)
+            .obj("usage", |u| write_usage(u, a, a.usage.output_tokens));
+    });
     out
 }
 
-/// Writes one `content_block_delta` with a single string field, without building a Value.
+/// Writes one `content_block_delta` with a single string field.
 fn string_delta(w: &mut SseWriter, index: usize, kind: &str, field: &str, s: &str) {
     w.event_with(Some("content_block_delta"), |buf| {
-        buf.extend_from_slice(b"{\"type\":\"content_block_delta\",\"index\":");
-        buf.extend_from_slice(index.to_string().as_bytes());
-        buf.extend_from_slice(b",\"delta\":{\"type\":\"");
-        buf.extend_from_slice(kind.as_bytes());
-        buf.extend_from_slice(b"\",\"");
-        buf.extend_from_slice(field.as_bytes());
-        buf.extend_from_slice(b"\":");
-        push_json_str(buf, s);
-        buf.extend_from_slice(b"}}");
+        object(buf, |o| {
+            o.str("type", "content_block_delta")
+                .u64("index", index as u64)
+                .obj("delta", |d| {
+                    d.str("type", kind).str(field, s);
+                });
+        });
     });
 }
 
-fn block_start(w: &mut SseWriter, index: usize, block: Value, pinged: &mut bool) {
-    w.event_json(
-        Some("content_block_start"),
-        &json!({ "type": "content_block_start", "index": index, "content_block": block }),
-    );
+fn block_start(
+    w: &mut SseWriter,
+    index: usize,
+    block: impl FnOnce(&mut Obj<'_>),
+    pinged: &mut bool,
+) {
+    w.event_with(Some("content_block_start"), |buf| {
+        object(buf, |o| {
+            o.str("type", "content_block_start")
+                .u64("index", index as u64)
+                .obj("content_block", block);
+        });
+    });
     // Claude sends its first ping right after the first block starts.
     if !*pinged {
         w.event_raw(Some("ping"), br#"{"type": "ping"}"#);
@@ -105,45 +121,66 @@ fn block_start(w: &mut SseWriter, index: usize, block: Value, pinged: &mut bool)
 }
 
 fn block_stop(w: &mut SseWriter, index: usize) {
-    w.event_json(
-        Some("content_block_stop"),
-        &json!({ "type": "content_block_stop", "index": index }),
-    );
+    w.event_with(Some("content_block_stop"), |buf| {
+        object(buf, |o| {
+            o.str("type", "content_block_stop")
+                .u64("index", index as u64);
+        });
+    });
 }
 
 /// The named-event stream.
 pub(crate) fn sse(a: &Answer<'_>, w: &mut SseWriter) {
-    let start_usage = usage_json(a, 1);
-    w.event_json(
-        Some("message_start"),
-        &json!({
-            "type": "message_start",
-            "message": {
-                "id": ids::anthropic_msg(),
-                "type": "message",
-                "role": "assistant",
-                "model": a.model,
-                "content": [],
-                "stop_reason": null,
-                "stop_sequence": null,
-                "usage": start_usage
-            }
-        }),
-    );
+    w.event_with(Some("message_start"), |buf| {
+        object(buf, |o| {
+            o.str("type", "message_start").obj("message", |m| {
+                m.str("id", &ids::anthropic_msg())
+                    .str("type", "message")
+                    .str("role", "assistant")
+                    .str("model", a.model)
+                    .raw("content", "[]")
+                    .raw("stop_reason", "null")
+                    .raw("stop_sequence", "null")
+                    .obj("usage", |u| write_usage(u, a, 1));
+            });
+        });
+    });
 
     let mut index = 0;
     let mut pinged = false;
     if let Some(t) = a.thinking {
-        block_start(w, index, json!({ "type": "thinking", "thinking": "", "signature": "" }), &mut pinged);
+        block_start(
+            w,
+            index,
+            |b| {
+                b.str("type", "thinking")
+                    .str("thinking", "")
+                    .str("signature", "");
+            },
+            &mut pinged,
+        );
         for piece in tokens::split_tokens(t) {
             string_delta(w, index, "thinking_delta", "thinking", piece);
         }
-        string_delta(w, index, "signature_delta", "signature", &ids::thinking_signature());
+        string_delta(
+            w,
+            index,
+            "signature_delta",
+            "signature",
+            &ids::thinking_signature(),
+        );
         block_stop(w, index);
         index += 1;
     }
     if a.text.is_some() {
-        block_start(w, index, json!({ "type": "text", "text": "" }), &mut pinged);
+        block_start(
+            w,
+            index,
+            |b| {
+                b.str("type", "text").str("text", "");
+            },
+            &mut pinged,
+        );
         for piece in a.text_pieces() {
             string_delta(w, index, "text_delta", "text", &piece);
         }
@@ -154,7 +191,12 @@ pub(crate) fn sse(a: &Answer<'_>, w: &mut SseWriter) {
         block_start(
             w,
             index,
-            json!({ "type": "tool_use", "id": id, "name": call.name, "input": {} }),
+            |b| {
+                b.str("type", "tool_use")
+                    .str("id", &id)
+                    .str("name", &call.name)
+                    .raw("input", "{}");
+            },
             &mut pinged,
         );
         string_delta(w, index, "input_json_delta", "partial_json", "");
@@ -171,19 +213,20 @@ pub(crate) fn sse(a: &Answer<'_>, w: &mut SseWriter) {
 
     let (reason, seq) = stop_reason(&a.finish);
     let u = &a.usage;
-    w.event_json(
-        Some("message_delta"),
-        &json!({
-            "type": "message_delta",
-            "delta": { "stop_reason": reason, "stop_sequence": seq },
-            "usage": {
-                "input_tokens": u.input_tokens,
-                "cache_creation_input_tokens": u.cache_creation_input_tokens,
-                "cache_read_input_tokens": u.cached_input_tokens,
-                "output_tokens": u.output_tokens
-            }
-        }),
-    );
+    w.event_with(Some("message_delta"), |buf| {
+        object(buf, |o| {
+            o.str("type", "message_delta")
+                .obj("delta", |d| {
+                    d.str("stop_reason", reason).opt_str("stop_sequence", seq);
+                })
+                .obj("usage", |us| {
+                    us.u64("input_tokens", u.input_tokens)
+                        .u64("cache_creation_input_tokens", u.cache_creation_input_tokens)
+                        .u64("cache_read_input_tokens", u.cached_input_tokens)
+                        .u64("output_tokens", u.output_tokens);
+                });
+        });
+    });
     w.event_raw(Some("message_stop"), br#"{"type":"message_stop"}"#);
 }
 

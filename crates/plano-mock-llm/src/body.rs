@@ -46,19 +46,30 @@ impl std::fmt::Display for Cut {
 impl std::error::Error for Cut {}
 
 pub(crate) enum MockBody {
-    Full(Option<Bytes>),
+    /// One frame. `sized` bodies get a `content-length`; unsized ones (SSE) go out chunked
+    /// like a real provider's stream, even when every event is ready at once.
+    Full {
+        data: Option<Bytes>,
+        sized: bool,
+    },
     Paced(Box<Paced>),
 }
 
 impl MockBody {
     pub(crate) fn full(data: Bytes) -> Self {
-        MockBody::Full(Some(data))
+        MockBody::Full {
+            data: Some(data),
+            sized: true,
+        }
     }
 
-    /// `bounds` are the end offsets of each event in `data`.
-    pub(crate) fn events(data: Bytes, bounds: &[usize], pacing: Pacing) -> Self {
+    /// `bounds` are the end offsets of each event in `data`; `sized` as for `Full`.
+    pub(crate) fn events(data: Bytes, bounds: &[usize], pacing: Pacing, sized: bool) -> Self {
         if pacing.is_plain() {
-            return MockBody::full(data);
+            return MockBody::Full {
+                data: Some(data),
+                sized,
+            };
         }
         let mut starts = Vec::with_capacity(bounds.len() + 1);
         starts.push(0);
@@ -72,6 +83,7 @@ impl MockBody {
             chunk_bytes: pacing.chunk_bytes.unwrap_or(0),
             cut: pacing.cut,
             sleep: None,
+            last_deadline: None,
             gate: Gate::Idle,
             emitted_any: false,
             cut_stage: CutStage::NotYet,
@@ -107,6 +119,8 @@ pub(crate) struct Paced {
     chunk_bytes: usize,
     cut: bool,
     sleep: Option<Pin<Box<Sleep>>>,
+    /// Deadline of the previous paced event.
+    last_deadline: Option<Instant>,
     gate: Gate,
     emitted_any: bool,
     cut_stage: CutStage,
@@ -114,7 +128,10 @@ pub(crate) struct Paced {
 
 impl Paced {
     fn arm(&mut self, d: Duration) {
-        let deadline = Instant::now() + d;
+        self.arm_at(Instant::now() + d);
+    }
+
+    fn arm_at(&mut self, deadline: Instant) {
         match &mut self.sleep {
             Some(s) => s.as_mut().reset(deadline),
             None => self.sleep = Some(Box::pin(tokio::time::sleep_until(deadline))),
@@ -171,8 +188,15 @@ impl Paced {
                 .get(self.next_start)
                 .is_some_and(|&s| s > 0 && s < end);
             if starts_event && !self.chunk_delay.is_zero() {
-                let d = self.chunk_delay;
-                self.arm(d);
+                // Pace on a fixed schedule (previous deadline + d) so the timer's
+                // millisecond rounding does not accumulate over 64 events; after a stall
+                // (slow reader) restart from now rather than bursting to catch up.
+                let now = Instant::now();
+                let deadline = self.last_deadline.map_or(now + self.chunk_delay, |prev| {
+                    (prev + self.chunk_delay).max(now)
+                });
+                self.last_deadline = Some(deadline);
+                self.arm_at(deadline);
                 self.gate = Gate::Sleeping;
             } else if self.emitted_any && self.chunk_bytes > 0 {
                 // Return Pending once so hyper flushes the previous piece on its own: the
@@ -206,24 +230,27 @@ impl Body for MockBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Cut>>> {
         match self.get_mut() {
-            MockBody::Full(data) => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
+            MockBody::Full { data, .. } => Poll::Ready(data.take().map(|d| Ok(Frame::data(d)))),
             MockBody::Paced(p) => p.poll_next(cx),
         }
     }
 
     fn is_end_stream(&self) -> bool {
         match self {
-            MockBody::Full(data) => data.is_none(),
+            MockBody::Full { data, .. } => data.is_none(),
             MockBody::Paced(p) => p.pos >= p.data.len() && !p.cut,
         }
     }
 
     fn size_hint(&self) -> SizeHint {
         match self {
-            MockBody::Full(Some(d)) => SizeHint::with_exact(d.len() as u64),
-            MockBody::Full(None) => SizeHint::with_exact(0),
+            MockBody::Full {
+                data: Some(d),
+                sized: true,
+            } => SizeHint::with_exact(d.len() as u64),
+            MockBody::Full { data: None, .. } => SizeHint::with_exact(0),
             // Unknown length: HTTP/1.1 uses chunked encoding, so a cut is detectable.
-            MockBody::Paced(_) => SizeHint::default(),
+            MockBody::Full { .. } | MockBody::Paced(_) => SizeHint::default(),
         }
     }
 }
@@ -252,7 +279,7 @@ mod tests {
             chunk_delay: Some(Duration::from_millis(1)),
             ..Pacing::default()
         };
-        let (f, cut) = frames(MockBody::events(data.clone(), &[4, 9, 12], pacing)).await;
+        let (f, cut) = frames(MockBody::events(data.clone(), &[4, 9, 12], pacing, false)).await;
         assert_eq!(f, vec!["aa\n\n", "bbb\n\n", "c\n\n"]);
         assert!(!cut);
 
@@ -260,7 +287,7 @@ mod tests {
             cut: true,
             ..Pacing::default()
         };
-        let (f, cut) = frames(MockBody::events(data.slice(..9), &[4, 9], pacing)).await;
+        let (f, cut) = frames(MockBody::events(data.slice(..9), &[4, 9], pacing, false)).await;
         assert_eq!(f.concat(), b"aa\n\nbbb\n\n");
         assert!(cut);
     }
@@ -273,7 +300,7 @@ mod tests {
             chunk_delay: Some(Duration::from_millis(1)),
             ..Pacing::default()
         };
-        let (f, _) = frames(MockBody::events(data.clone(), &[5, 10], pacing)).await;
+        let (f, _) = frames(MockBody::events(data.clone(), &[5, 10], pacing, false)).await;
         assert!(f.iter().all(|p| p.len() <= 3));
         assert_eq!(f.concat(), &data[..]);
     }

@@ -19,7 +19,7 @@ use crate::answer::Answer;
 use crate::body::{MockBody, Pacing};
 use crate::overrides::Overrides;
 use crate::record::RecordedRequest;
-use crate::reply::{Completion, ErrorSpec, Reply, ReplyBody};
+use crate::reply::{Completion, ErrorSpec, Injection, Reply, ReplyBody, Timing};
 use crate::request::{self, Api};
 use crate::sse_writer::{SseWriter, push_json_str};
 use crate::state::Shared;
@@ -48,7 +48,14 @@ pub(crate) async fn handle(
     }
     let scripted = shared.next_reply();
     let overrides = Overrides::from_headers(&parts.headers);
-    let (delay, response) = respond(&shared, parts.uri.path(), &parts.method, &body, scripted.as_ref(), &overrides);
+    let (delay, response) = respond(
+        &shared,
+        parts.uri.path(),
+        &parts.method,
+        &body,
+        scripted.as_ref(),
+        &overrides,
+    );
     if let Some(d) = delay.filter(|d| !d.is_zero()) {
         tokio::time::sleep(d).await;
     }
@@ -93,7 +100,9 @@ fn not_found(method: &http::Method, path: &str) -> Rendered {
         "Unknown request URL: {method} {path}. Please check the URL for typos, or see the docs at https://platform.openai.com/docs/api-reference/."
     );
     push_json_str(&mut body, &message);
-    body.extend_from_slice(b",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"unknown_url\"}}");
+    body.extend_from_slice(
+        b",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"unknown_url\"}}",
+    );
     Rendered::json(404, body)
 }
 
@@ -107,9 +116,13 @@ fn respond(
 ) -> (Option<Duration>, Response<MockBody>) {
     let api = Api::from_path(path);
     let reply = scripted.unwrap_or(&DEFAULT_REPLY);
-    let timing = reply.timing.overridden_by(ov.timing);
-    let chunk_delay = timing.chunk_delay.or_else(|| shared.default_chunk_delay());
-    let stream_chunks = timing.stream_chunks.or_else(|| shared.default_stream_chunks());
+    let mut timing = reply.timing.overridden_by(ov.timing);
+    // The binary's benchmark knobs are the last fallback.
+    timing.chunk_delay = timing.chunk_delay.or_else(|| shared.default_chunk_delay());
+    timing.stream_chunks = timing
+        .stream_chunks
+        .or_else(|| shared.default_stream_chunks());
+    let stream_chunks = timing.stream_chunks;
 
     let facts = request::facts(body);
     let model = reply
@@ -123,7 +136,14 @@ fn respond(
     let rendered = match (&status_error, &reply.body) {
         (Some(spec), _) | (None, ReplyBody::Error(spec)) => error_rendered(api, spec, model),
         (None, _) if scripted.is_none() && api == Api::Other => not_found(method, path),
-        (None, ReplyBody::Raw { status, content_type, body }) => Rendered {
+        (
+            None,
+            ReplyBody::Raw {
+                status,
+                content_type,
+                body,
+            },
+        ) => Rendered {
             status: *status,
             content_type: HeaderValue::try_from(content_type.as_str()).unwrap_or(JSON),
             data: body.clone(),
@@ -150,7 +170,10 @@ fn respond(
             }
         }
     };
-    (timing.delay, build_response(api, rendered, reply, ov, chunk_delay, timing.cut_after_events, timing.chunk_bytes))
+    (
+        timing.delay,
+        build_response(api, rendered, reply, ov, &timing),
+    )
 }
 
 fn render_json(api: Api, a: &Answer<'_>) -> Vec<u8> {
@@ -168,7 +191,12 @@ fn render_sse(api: Api, a: &Answer<'_>, reply: &Reply, model: &str) -> Rendered 
         };
         (*n, event)
     });
-    let mut w = SseWriter::new(2048, &reply.inject, stop);
+    let inject: Vec<(usize, Bytes)> = reply
+        .inject
+        .iter()
+        .map(|(i, what)| (*i, injection_bytes(api, what)))
+        .collect();
+    let mut w = SseWriter::new(2048, inject, stop);
     match api {
         Api::Anthropic => anthropic::sse(a, &mut w),
         Api::OpenAi | Api::Other => openai::sse(a, &mut w),
@@ -183,20 +211,36 @@ fn render_sse(api: Api, a: &Answer<'_>, reply: &Reply, model: &str) -> Rendered 
     }
 }
 
+fn injection_bytes(api: Api, what: &Injection) -> Bytes {
+    match (what, api) {
+        (Injection::Raw(b), _) => b.clone(),
+        (Injection::GarbageLine, _) => Bytes::from_static(b"<<garbage line, not sse>>\n"),
+        (Injection::InvalidJson, Api::Anthropic) => Bytes::from_static(
+            b"event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"trunc\n\n",
+        ),
+        (Injection::InvalidJson, Api::OpenAi | Api::Other) => Bytes::from_static(
+            b"data: {\"id\":\"chatcmpl-broken\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"trunc\n\n",
+        ),
+    }
+}
+
 fn build_response(
     api: Api,
     r: Rendered,
     reply: &Reply,
     ov: &Overrides,
-    chunk_delay: Option<Duration>,
-    cut_after_events: Option<usize>,
-    chunk_bytes: Option<usize>,
+    timing: &Timing,
 ) -> Response<MockBody> {
     let (mut data, mut bounds) = (r.data, r.bounds);
+    let cut_after_events = timing.cut_after_events;
     if let Some(n) = cut_after_events {
         let keep = if r.is_stream {
             // Whole events only: the client gets exactly n parseable events, then a break.
-            if n == 0 { 0 } else { bounds.get(n - 1).copied().unwrap_or(data.len()) }
+            if n == 0 {
+                0
+            } else {
+                bounds.get(n - 1).copied().unwrap_or(data.len())
+            }
         } else {
             data.len() / 2
         };
@@ -204,11 +248,11 @@ fn build_response(
         bounds.retain(|&b| b <= keep);
     }
     let pacing = Pacing {
-        chunk_delay: if r.is_stream { chunk_delay } else { None },
-        chunk_bytes,
+        chunk_delay: timing.chunk_delay.filter(|_| r.is_stream),
+        chunk_bytes: timing.chunk_bytes,
         cut: cut_after_events.is_some(),
     };
-    let mut resp = Response::new(MockBody::events(data, &bounds, pacing));
+    let mut resp = Response::new(MockBody::events(data, &bounds, pacing, !r.is_stream));
     let status = ov.status.filter(|s| *s < 400).unwrap_or(r.status);
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = resp.headers_mut();

@@ -93,6 +93,11 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), "chatcmpl-".len() + 29);
         assert!(anthropic_msg().starts_with("msg_01"));
-        assert!(anthropic_tool().chars().skip(8).all(|c| BASE58.contains(&(c as u8))));
+        assert!(
+            anthropic_tool()
+                .chars()
+                .skip(8)
+                .all(|c| BASE58.contains(&(c as u8)))
+        );
     }
 }

@@ -33,10 +33,11 @@
 //! * `state` is what the handle shares with the server: queue, recording, knobs.
 //! * `handler` turns one request into a response plan; `overrides` reads `x-mock-*`.
 //! * `request` extracts what the replies echo (model, stream flags, last user text).
-//! * `reply` is the public scripting API; `openai` and `anthropic` render it.
+//! * `reply` is the public scripting API; `answer` resolves it against the request;
+//!   `openai` and `anthropic` render it, mostly through the allocation-light `json_out`.
 //! * `sse_writer` accumulates events with their boundaries; `body` paces, splits and
 //!   cuts them on the wire.
-//! * `record`, `ids`, `tokens` are the small helpers their names say.
+//! * `control` serves `/_mock/…`; `record`, `ids`, `tokens` are what their names say.
 
 mod answer;
 mod anthropic;
@@ -44,6 +45,7 @@ mod body;
 mod control;
 mod handler;
 mod ids;
+mod json_out;
 mod openai;
 mod overrides;
 mod record;

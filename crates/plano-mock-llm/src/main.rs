@@ -31,7 +31,8 @@ struct Args {
 
 fn value<T: std::str::FromStr>(flag: &str, v: Option<String>) -> Result<T, String> {
     let v = v.ok_or_else(|| format!("{flag} needs a value"))?;
-    v.parse().map_err(|_| format!("{flag}: invalid value {v:?}"))
+    v.parse()
+        .map_err(|_| format!("{flag}: invalid value {v:?}"))
 }
 
 fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -97,7 +98,10 @@ async fn serve(args: Args) -> ExitCode {
     let mock = match MockLlm::start_on(SocketAddr::new(args.addr, args.port)).await {
         Ok(mock) => mock,
         Err(e) => {
-            eprintln!("plano-mock-llm: cannot listen on {}:{}: {e}", args.addr, args.port);
+            eprintln!(
+                "plano-mock-llm: cannot listen on {}:{}: {e}",
+                args.addr, args.port
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -133,9 +137,10 @@ mod tests {
 
     #[test]
     fn flags() {
-        let a = parse("--port 8080 --addr 0.0.0.0 --stream-chunks=64 --chunk-delay-ms 20 --no-record")
-            .unwrap()
-            .unwrap();
+        let a =
+            parse("--port 8080 --addr 0.0.0.0 --stream-chunks=64 --chunk-delay-ms 20 --no-record")
+                .unwrap()
+                .unwrap();
         assert_eq!(a.port, 8080);
         assert_eq!(a.addr, IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         assert_eq!(a.stream_chunks, Some(64));

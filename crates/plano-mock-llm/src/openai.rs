@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::answer::Answer;
 use crate::ids;
+use crate::json_out::{Arr, Obj, object, push_u64};
 use crate::reply::{ErrorSpec, Finish};
 use crate::sse_writer::{SseWriter, push_json, push_json_str};
 use crate::tokens;
@@ -24,20 +25,21 @@ pub(crate) fn finish_reason(f: &Finish) -> &str {
     }
 }
 
-fn usage_json(a: &Answer<'_>) -> Value {
+fn write_usage(o: &mut Obj<'_>, a: &Answer<'_>) {
     let u = &a.usage;
-    json!({
-        "prompt_tokens": u.input_tokens,
-        "completion_tokens": u.output_tokens,
-        "total_tokens": u.input_tokens + u.output_tokens,
-        "prompt_tokens_details": { "cached_tokens": u.cached_input_tokens, "audio_tokens": 0 },
-        "completion_tokens_details": {
-            "reasoning_tokens": u.reasoning_tokens,
-            "audio_tokens": 0,
-            "accepted_prediction_tokens": 0,
-            "rejected_prediction_tokens": 0
-        }
-    })
+    o.u64("prompt_tokens", u.input_tokens)
+        .u64("completion_tokens", u.output_tokens)
+        .u64("total_tokens", u.input_tokens + u.output_tokens)
+        .obj("prompt_tokens_details", |d| {
+            d.u64("cached_tokens", u.cached_input_tokens)
+                .u64("audio_tokens", 0);
+        })
+        .obj("completion_tokens_details", |d| {
+            d.u64("reasoning_tokens", u.reasoning_tokens)
+                .u64("audio_tokens", 0)
+                .u64("accepted_prediction_tokens", 0)
+                .u64("rejected_prediction_tokens", 0);
+        });
 }
 
 fn tool_call_ids(a: &Answer<'_>) -> Vec<String> {
@@ -49,49 +51,46 @@ fn tool_call_ids(a: &Answer<'_>) -> Vec<String> {
 
 /// Non-streaming `chat.completion` body.
 pub(crate) fn json_body(a: &Answer<'_>) -> Vec<u8> {
-    let mut message = serde_json::Map::new();
-    message.insert("role".into(), "assistant".into());
-    message.insert(
-        "content".into(),
-        a.text.as_deref().map_or(Value::Null, Value::from),
-    );
-    if let Some(t) = a.thinking {
-        message.insert("reasoning_content".into(), t.into());
-    }
-    if !a.tool_calls.is_empty() {
-        let calls: Vec<Value> = a
-            .tool_calls
-            .iter()
-            .zip(tool_call_ids(a))
-            .map(|(c, id)| {
-                json!({
-                    "id": id,
-                    "type": "function",
-                    "function": { "name": c.name, "arguments": c.arguments.to_string() }
-                })
-            })
-            .collect();
-        message.insert("tool_calls".into(), Value::Array(calls));
-    }
-    message.insert("refusal".into(), Value::Null);
-    message.insert("annotations".into(), json!([]));
-    let body = json!({
-        "id": ids::chatcmpl(),
-        "object": "chat.completion",
-        "created": ids::now_secs(),
-        "model": a.model,
-        "choices": [{
-            "index": 0,
-            "message": message,
-            "logprobs": null,
-            "finish_reason": finish_reason(&a.finish)
-        }],
-        "usage": usage_json(a),
-        "service_tier": "default",
-        "system_fingerprint": ids::SYSTEM_FINGERPRINT
-    });
     let mut out = Vec::with_capacity(768);
-    push_json(&mut out, &body);
+    let call_ids = tool_call_ids(a);
+    object(&mut out, |o| {
+        o.str("id", &ids::chatcmpl())
+            .str("object", "chat.completion")
+            .u64("created", ids::now_secs())
+            .str("model", a.model);
+        o.arr("choices", |choices| {
+            choices.obj(|c| {
+                c.u64("index", 0);
+                c.obj("message", |m| {
+                    m.str("role", "assistant")
+                        .opt_str("content", a.text.as_deref());
+                    if let Some(t) = a.thinking {
+                        m.str("reasoning_content", t);
+                    }
+                    if !a.tool_calls.is_empty() {
+                        m.arr("tool_calls", |arr| {
+                            for (call, id) in a.tool_calls.iter().zip(&call_ids) {
+                                arr.obj(|tc| {
+                                    tc.str("id", id)
+                                        .str("type", "function")
+                                        .obj("function", |f| {
+                                            f.str("name", &call.name)
+                                                .str("arguments", &call.arguments.to_string());
+                                        });
+                                });
+                            }
+                        });
+                    }
+                    m.raw("refusal", "null").raw("annotations", "[]");
+                });
+                c.raw("logprobs", "null")
+                    .str("finish_reason", finish_reason(&a.finish));
+            });
+        });
+        o.obj("usage", |u| write_usage(u, a))
+            .str("service_tier", "default")
+            .str("system_fingerprint", ids::SYSTEM_FINGERPRINT);
+    });
     out
 }
 
@@ -120,8 +119,8 @@ impl Chunks<'_> {
         });
     }
 
-    fn delta(&mut self, delta: &Value) {
-        self.choice("null", |buf| push_json(buf, delta));
+    fn delta(&mut self, f: impl FnOnce(&mut Obj<'_>)) {
+        self.choice("null", |buf| object(buf, f));
     }
 
     fn string_delta(&mut self, field: &str, s: &str) {
@@ -141,7 +140,7 @@ pub(crate) fn sse(a: &Answer<'_>, w: &mut SseWriter) {
     prefix.extend_from_slice(b"{\"id\":\"");
     prefix.extend_from_slice(ids::chatcmpl().as_bytes());
     prefix.extend_from_slice(b"\",\"object\":\"chat.completion.chunk\",\"created\":");
-    prefix.extend_from_slice(ids::now_secs().to_string().as_bytes());
+    push_u64(&mut prefix, ids::now_secs());
     prefix.extend_from_slice(b",\"model\":");
     push_json_str(&mut prefix, a.model);
     prefix.extend_from_slice(b",\"service_tier\":\"default\",\"system_fingerprint\":\"");
@@ -154,23 +153,32 @@ pub(crate) fn sse(a: &Answer<'_>, w: &mut SseWriter) {
     };
 
     let call_ids = tool_call_ids(a);
-    let tool_header = |i: usize| {
-        json!({
-            "index": i,
-            "id": call_ids[i],
-            "type": "function",
-            "function": { "name": a.tool_calls[i].name, "arguments": "" }
-        })
+    let tool_header = |arr: &mut Arr<'_>, i: usize| {
+        arr.obj(|tc| {
+            tc.u64("index", i as u64)
+                .str("id", &call_ids[i])
+                .str("type", "function")
+                .obj("function", |f| {
+                    f.str("name", &a.tool_calls[i].name).str("arguments", "");
+                });
+        });
     };
 
     // Like OpenAI, a tool-call-only answer folds the role into the first tool call chunk.
     let tools_only = a.text.is_none() && a.thinking.is_none() && !a.tool_calls.is_empty();
     if tools_only {
-        c.delta(&json!({
-            "role": "assistant", "content": null, "tool_calls": [tool_header(0)], "refusal": null
-        }));
+        c.delta(|d| {
+            d.str("role", "assistant")
+                .raw("content", "null")
+                .arr("tool_calls", |arr| tool_header(arr, 0))
+                .raw("refusal", "null");
+        });
     } else {
-        c.delta(&json!({ "role": "assistant", "content": "", "refusal": null }));
+        c.delta(|d| {
+            d.str("role", "assistant")
+                .str("content", "")
+                .raw("refusal", "null");
+        });
     }
     if let Some(t) = a.thinking {
         for piece in tokens::split_tokens(t) {
@@ -182,11 +190,21 @@ pub(crate) fn sse(a: &Answer<'_>, w: &mut SseWriter) {
     }
     for (i, call) in a.tool_calls.iter().enumerate() {
         if !(tools_only && i == 0) {
-            c.delta(&json!({ "tool_calls": [tool_header(i)] }));
+            c.delta(|d| {
+                d.arr("tool_calls", |arr| tool_header(arr, i));
+            });
         }
         let args = call.arguments.to_string();
         for piece in tokens::split_json_args(&args) {
-            c.delta(&json!({ "tool_calls": [{ "index": i, "function": { "arguments": piece } }] }));
+            c.delta(|d| {
+                d.arr("tool_calls", |arr| {
+                    arr.obj(|tc| {
+                        tc.u64("index", i as u64).obj("function", |f| {
+                            f.str("arguments", piece);
+                        });
+                    });
+                });
+            });
         }
     }
     let mut finish = Vec::with_capacity(16);
@@ -196,11 +214,10 @@ pub(crate) fn sse(a: &Answer<'_>, w: &mut SseWriter) {
 
     if a.include_usage {
         let prefix = std::mem::take(&mut c.prefix);
-        let usage = usage_json(a);
         c.w.event_with(None, |buf| {
             buf.extend_from_slice(&prefix);
             buf.extend_from_slice(b"],\"usage\":");
-            push_json(buf, &usage);
+            object(buf, |u| write_usage(u, a));
             buf.push(b'}');
         });
     }

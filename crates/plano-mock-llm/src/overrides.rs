@@ -63,12 +63,18 @@ mod tests {
     fn parses_known_headers() {
         let mut h = HeaderMap::new();
         h.insert("x-mock-status", "429".parse().unwrap());
-        h.insert("x-mock-retry-after", "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        h.insert(
+            "x-mock-retry-after",
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
         h.insert("x-mock-chunk-bytes", "0".parse().unwrap());
         h.insert("x-mock-delay-ms", "nope".parse().unwrap());
         let o = Overrides::from_headers(&h);
         assert_eq!(o.status, Some(429));
-        assert_eq!(o.retry_after.as_deref(), Some("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assert_eq!(
+            o.retry_after.as_deref(),
+            Some("Wed, 21 Oct 2015 07:28:00 GMT")
+        );
         assert_eq!(o.timing.chunk_bytes, Some(1));
         assert_eq!(o.timing.delay, None);
     }

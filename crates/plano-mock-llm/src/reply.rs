@@ -19,8 +19,8 @@ pub struct Reply {
     pub(crate) model: Option<String>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) timing: Timing,
-    /// Raw SSE bytes inserted before the event with that index (malformed-stream tests).
-    pub(crate) inject: Vec<(usize, Bytes)>,
+    /// Extra SSE content inserted before the event with that index (malformed streams).
+    pub(crate) inject: Vec<(usize, Injection)>,
     /// After this many events, emit a provider-shaped error event and end the stream.
     pub(crate) error_event_after: Option<(usize, ErrorSpec)>,
 }
@@ -58,6 +58,16 @@ pub(crate) enum Text {
     Echo,
     Fixed(String),
     Absent,
+}
+
+/// Something wrong to put in a stream; rendered in the request's API at reply time.
+#[derive(Clone, Debug)]
+pub(crate) enum Injection {
+    Raw(Bytes),
+    /// A well-formed SSE event whose `data:` JSON is cut short.
+    InvalidJson,
+    /// A line that is not SSE at all (no colon, not blank).
+    GarbageLine,
 }
 
 #[derive(Clone, Debug)]
@@ -246,7 +256,7 @@ impl Reply {
         }
     }
 
-    /// The default stream with a `data:` event carrying invalid JSON after the first event.
+    /// The default stream with an event carrying truncated JSON after the first event.
     pub fn malformed_sse() -> Self {
         Reply::echo().with_sse_invalid_json_at(1)
     }
@@ -382,18 +392,21 @@ impl Reply {
 
     /// Insert raw bytes into the stream before event `index` (0 = first).
     pub fn with_sse_injected(mut self, index: usize, raw: impl Into<Bytes>) -> Self {
-        self.inject.push((index, raw.into()));
+        self.inject.push((index, Injection::Raw(raw.into())));
         self
     }
 
-    /// Insert a `data:` event whose JSON is truncated before event `index`.
-    pub fn with_sse_invalid_json_at(self, index: usize) -> Self {
-        self.with_sse_injected(index, &b"data: {\"id\":\"broken\",\"choices\":[{\"delta\":\n\n"[..])
+    /// Before event `index`, an event of the API's usual shape (OpenAI `data:` chunk,
+    /// Anthropic `content_block_delta`) whose JSON is truncated.
+    pub fn with_sse_invalid_json_at(mut self, index: usize) -> Self {
+        self.inject.push((index, Injection::InvalidJson));
+        self
     }
 
-    /// Insert a line that is not SSE at all (no colon, not blank) before event `index`.
-    pub fn with_sse_garbage_line_at(self, index: usize) -> Self {
-        self.with_sse_injected(index, &b"<<garbage line, not sse>>\n"[..])
+    /// Before event `index`, a line that is not SSE at all (no colon, not blank).
+    pub fn with_sse_garbage_line_at(mut self, index: usize) -> Self {
+        self.inject.push((index, Injection::GarbageLine));
+        self
     }
 
     /// After `n` events, emit the API's in-stream error event (OpenAI `data: {"error":…}`,

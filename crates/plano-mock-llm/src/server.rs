@@ -125,7 +125,11 @@ impl MockLlm {
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let builder = Arc::new(auto::Builder::new(TokioExecutor::new()));
     let mut conns = JoinSet::new();
     loop {

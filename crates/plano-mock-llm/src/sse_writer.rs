@@ -39,12 +39,16 @@ pub(crate) fn push_json(buf: &mut Vec<u8>, v: &Value) {
 impl SseWriter {
     /// `inject`: raw bytes to insert before the event with that index. `stop`: after that
     /// many events, write these bytes as the final event and ignore the rest.
-    pub(crate) fn new(capacity: usize, inject: &[(usize, Bytes)], stop: Option<(usize, Vec<u8>)>) -> Self {
+    pub(crate) fn new(
+        capacity: usize,
+        inject: Vec<(usize, Bytes)>,
+        stop: Option<(usize, Vec<u8>)>,
+    ) -> Self {
         SseWriter {
             buf: Vec::with_capacity(capacity),
             bounds: Vec::with_capacity(16),
             events: 0,
-            inject: inject.to_vec(),
+            inject,
             stop,
             closed: false,
         }
@@ -102,11 +106,6 @@ impl SseWriter {
         self.end_event();
     }
 
-    /// An event whose data is `v` as compact JSON.
-    pub(crate) fn event_json(&mut self, name: Option<&str>, v: &Value) {
-        self.event_with(name, |buf| push_json(buf, v));
-    }
-
     /// An event whose data is the literal `raw` (e.g. `[DONE]`).
     pub(crate) fn event_raw(&mut self, name: Option<&str>, raw: &[u8]) {
         self.event_with(name, |buf| buf.extend_from_slice(raw));
@@ -131,13 +130,16 @@ mod tests {
 
     #[test]
     fn boundaries_injection_and_stop() {
-        let inject = [(1, Bytes::from_static(b"junk\n"))];
-        let mut w = SseWriter::new(64, &inject, Some((2, b"data: err\n\n".to_vec())));
+        let inject = vec![(1, Bytes::from_static(b"junk\n"))];
+        let mut w = SseWriter::new(64, inject, Some((2, b"data: err\n\n".to_vec())));
         w.event_raw(Some("a"), b"1");
         w.event_raw(None, b"2");
         w.event_raw(None, b"3");
         let (bytes, bounds) = w.finish();
-        assert_eq!(&bytes[..], b"event: a\ndata: 1\n\njunk\ndata: 2\n\ndata: err\n\n");
+        assert_eq!(
+            &bytes[..],
+            b"event: a\ndata: 1\n\njunk\ndata: 2\n\ndata: err\n\n"
+        );
         assert_eq!(bounds.len(), 4);
         assert_eq!(*bounds.last().unwrap(), bytes.len());
     }

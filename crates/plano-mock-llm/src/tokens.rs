@@ -49,7 +49,18 @@ pub(crate) fn split_tokens(text: &str) -> Vec<&str> {
 
 /// Estimated token count of `text` (at least 1 for non-empty text).
 pub(crate) fn count_tokens(text: &str) -> u64 {
-    split_tokens(text).len() as u64
+    // Same boundaries as `split_tokens`, without allocating: a token starts at the first
+    // char and at each whitespace char that follows a non-whitespace one.
+    let mut count = 0;
+    let mut prev_ws = true;
+    for (i, c) in text.char_indices() {
+        let ws = c.is_whitespace();
+        if i == 0 || (ws && !prev_ws) {
+            count += 1;
+        }
+        prev_ws = ws;
+    }
+    count
 }
 
 /// The content pieces to stream for `text`: one per token, or exactly `n` when set
@@ -103,6 +114,9 @@ mod tests {
         let t = default_reply_text("hi there");
         assert_eq!(split_tokens(&t).concat(), t);
         assert_eq!(split_tokens("a  b"), vec!["a", "  b"]);
+        for s in [t.as_str(), "", " lead", "a  b ", "x"] {
+            assert_eq!(count_tokens(s), split_tokens(s).len() as u64, "{s:?}");
+        }
         assert_eq!(split_tokens(""), Vec::<&str>::new());
     }
 

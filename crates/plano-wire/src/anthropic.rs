@@ -11,12 +11,15 @@ mod stream;
 pub mod view;
 
 pub use content::{
-    ContentBlock, DocumentBlock, ImageBlock, MediaSource, RedactedThinkingBlock, TextBlock, ThinkingBlock,
-    ToolResultBlock, ToolResultContent, ToolUseBlock,
+    ContentBlock, DocumentBlock, ImageBlock, MediaSource, RedactedThinkingBlock, TextBlock,
+    ThinkingBlock, ToolResultBlock, ToolResultContent, ToolUseBlock,
 };
 pub use request::{
-    Message, MessageContent, MessagesRequest, Metadata, Role, SystemPrompt, ThinkingConfig, ThinkingType, Tool,
-    ToolChoice, ToolChoiceKind,
+    Message, MessageContent, MessagesRequest, Metadata, Role, SystemPrompt, ThinkingConfig,
+    ThinkingType, Tool, ToolChoice, ToolChoiceKind,
 };
 pub use response::{MessagesResponse, StopReason, Usage};
-pub use stream::{BlockDelta, ErrorDetail, IndexedBlock, IndexedDelta, MessageDelta, MessageDeltaBody, StreamEvent};
+pub use stream::{
+    BlockDelta, ErrorDetail, IndexedBlock, IndexedDelta, MessageDelta, MessageDeltaBody,
+    StreamEvent,
+};

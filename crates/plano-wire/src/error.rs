@@ -19,7 +19,12 @@ pub use kind::ErrorKind;
 pub use parse::{MAX_MESSAGE_BYTES, ParsedError, parse_error_body};
 
 /// An OpenAI error body. `param` and `code` are written as `null` when absent, as OpenAI does.
-pub fn openai_error_body(kind: ErrorKind, message: &str, param: Option<&str>, code: Option<&str>) -> Vec<u8> {
+pub fn openai_error_body(
+    kind: ErrorKind,
+    message: &str,
+    param: Option<&str>,
+    code: Option<&str>,
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(message.len() + 96);
     write_openai_error_json(&mut out, kind, message, param, code);
     out
@@ -33,7 +38,12 @@ pub fn anthropic_error_body(kind: ErrorKind, message: &str) -> Vec<u8> {
 }
 
 /// Appends an OpenAI mid-stream error event. Nothing (in particular no `[DONE]`) should follow it.
-pub fn write_openai_stream_error(out: &mut BytesMut, kind: ErrorKind, message: &str, code: Option<&str>) {
+pub fn write_openai_stream_error(
+    out: &mut BytesMut,
+    kind: ErrorKind,
+    message: &str,
+    code: Option<&str>,
+) {
     out.reserve(message.len() + 112);
     out.put_slice(b"data: ");
     write_openai_error_json(out, kind, message, None, code);
@@ -89,7 +99,12 @@ mod tests {
 
     #[test]
     fn openai_body_shape() {
-        let body = openai_error_body(ErrorKind::RateLimit, "slow \"down\"", None, Some("rate_limit_exceeded"));
+        let body = openai_error_body(
+            ErrorKind::RateLimit,
+            "slow \"down\"",
+            None,
+            Some("rate_limit_exceeded"),
+        );
         let v: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(
             v,
@@ -99,8 +114,12 @@ mod tests {
 
     #[test]
     fn anthropic_body_shape() {
-        let v: Value = serde_json::from_slice(&anthropic_error_body(ErrorKind::Overloaded, "busy")).unwrap();
-        assert_eq!(v, json!({"type": "error", "error": {"type": "overloaded_error", "message": "busy"}}));
+        let v: Value =
+            serde_json::from_slice(&anthropic_error_body(ErrorKind::Overloaded, "busy")).unwrap();
+        assert_eq!(
+            v,
+            json!({"type": "error", "error": {"type": "overloaded_error", "message": "busy"}})
+        );
     }
 
     #[test]

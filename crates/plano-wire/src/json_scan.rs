@@ -69,7 +69,10 @@ pub enum ScanError {
     #[error("request body is not a JSON object")]
     NotAnObject,
     #[error("invalid JSON at byte {offset}: expected {expected}")]
-    Syntax { offset: usize, expected: &'static str },
+    Syntax {
+        offset: usize,
+        expected: &'static str,
+    },
     #[error("JSON ends unexpectedly at byte {offset}")]
     Truncated { offset: usize },
     #[error("unexpected data after the JSON object at byte {offset}")]
@@ -123,7 +126,13 @@ pub fn visit_top_level(
             cur.skip_ws();
             let start = cur.pos();
             cur.value()?;
-            visit(&key, Span { start, end: cur.pos() })?;
+            visit(
+                &key,
+                Span {
+                    start,
+                    end: cur.pos(),
+                },
+            )?;
             cur.skip_ws();
             match cur.peek() {
                 Some(b',') => cur.bump(),
@@ -157,7 +166,10 @@ pub fn scan_request(body: &[u8]) -> Result<RequestScan, ScanError> {
                 if raw.first() != Some(&b'"') {
                     return Err(ScanError::ModelNotString);
                 }
-                model = Some(StringSpan { span, escaped: raw.contains(&b'\\') });
+                model = Some(StringSpan {
+                    span,
+                    escaped: raw.contains(&b'\\'),
+                });
             }
             "stream" => {
                 if stream.is_some() {
@@ -174,7 +186,12 @@ pub fn scan_request(body: &[u8]) -> Result<RequestScan, ScanError> {
         }
         Ok(())
     })?;
-    Ok(RequestScan { model, stream: stream.flatten(), open_brace, empty })
+    Ok(RequestScan {
+        model,
+        stream: stream.flatten(),
+        open_brace,
+        empty,
+    })
 }
 
 /// Replaces the string at `span` (as found by [`scan_request`]) with `new_value`, JSON-escaped. Every other
@@ -190,7 +207,11 @@ pub fn replace_top_level_string(body: &[u8], span: Span, new_value: &str) -> Vec
 /// Inserts `"key": <json_value>` as the first member of the top-level object in `body`. `json_value` must be
 /// one complete JSON value; it is validated, not re-encoded. The caller is responsible for `key` not already
 /// being present (use [`scan_request`] or [`visit_top_level`] first).
-pub fn insert_top_level_field(body: &[u8], key: &str, json_value: &[u8]) -> Result<Vec<u8>, ScanError> {
+pub fn insert_top_level_field(
+    body: &[u8],
+    key: &str,
+    json_value: &[u8],
+) -> Result<Vec<u8>, ScanError> {
     let (open, empty) = visit_top_level(body, &mut |_, _| Ok(()))?;
     validate_value(json_value)?;
     Ok(splice_first_member(body, open, empty, key, json_value))

@@ -32,7 +32,10 @@ impl<'de: 'a, 'a> Deserialize<'de> for JsonStr<'a> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string")
             }
-            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
                 Ok(JsonStr(Cow::Borrowed(v)))
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
@@ -101,7 +104,14 @@ mod tests {
 
     #[test]
     fn matches_serde_json() {
-        for s in ["", "plain", "q\"b\\s/", "nl\n\r\t\u{8}\u{c}", "\u{0}\u{1f}\u{7f}", "héllo 😀"] {
+        for s in [
+            "",
+            "plain",
+            "q\"b\\s/",
+            "nl\n\r\t\u{8}\u{c}",
+            "\u{0}\u{1f}\u{7f}",
+            "héllo 😀",
+        ] {
             assert_eq!(to_json_string(s), serde_json::to_string(s).unwrap());
         }
     }

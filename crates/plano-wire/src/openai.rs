@@ -11,8 +11,17 @@ mod stream;
 mod tools;
 pub mod view;
 
-pub use content::{ContentPart, FilePart, FileRef, ImagePart, ImageUrl, MessageContent, RefusalPart, TextPart};
-pub use request::{ChatCompletionRequest, ChatMessage, ChatRole, ReasoningEffort, StopSequences, StreamOptions};
-pub use response::{ChatCompletion, Choice, CompletionTokensDetails, FinishReason, PromptTokensDetails, Usage};
+pub use content::{
+    ContentPart, FilePart, FileRef, ImagePart, ImageUrl, MessageContent, RefusalPart, TextPart,
+};
+pub use request::{
+    ChatCompletionRequest, ChatMessage, ChatRole, ReasoningEffort, StopSequences, StreamOptions,
+};
+pub use response::{
+    ChatCompletion, Choice, CompletionTokensDetails, FinishReason, PromptTokensDetails, Usage,
+};
 pub use stream::{ChatCompletionChunk, ChunkChoice, ChunkDelta, FunctionCallDelta, ToolCallDelta};
-pub use tools::{FunctionCall, FunctionDef, FunctionTool, NamedFunction, NamedToolChoice, Tool, ToolCall, ToolChoice, ToolChoiceMode};
+pub use tools::{
+    FunctionCall, FunctionDef, FunctionTool, NamedFunction, NamedToolChoice, Tool, ToolCall,
+    ToolChoice, ToolChoiceMode,
+};

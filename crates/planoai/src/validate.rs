@@ -52,9 +52,12 @@ fn summary(file: &Path, loaded: &Loaded) -> String {
             let _ = writeln!(s, "  {} → {}", r.name, r.models.join(", "));
         }
     }
-    if !loaded.warnings.is_empty() {
+    // Unset variables get their own section below; skip the warning that repeats them.
+    let warnings: Vec<&String> =
+        loaded.warnings.iter().filter(|w| !w.starts_with("environment variables not set")).collect();
+    if !warnings.is_empty() {
         let _ = writeln!(s, "\nWarnings:");
-        for w in &loaded.warnings {
+        for w in warnings {
             let _ = writeln!(s, "  ! {w}");
         }
     }
@@ -96,7 +99,12 @@ fn providers(s: &mut String, c: &Config) {
         let upstream = if p.wildcard { "any model".to_owned() } else { p.model_id.clone() };
         let _ = write!(s, "  {} → {upstream} via {}", p.name, p.spec.id);
         if let Some(b) = &p.base_url {
-            let _ = write!(s, " at {}{}", b.origin(), b.path);
+            let default_port = if b.scheme == "https" { 443 } else { 80 };
+            let _ = write!(s, " at {}://{}", b.scheme, b.host);
+            if b.port != default_port {
+                let _ = write!(s, ":{}", b.port);
+            }
+            let _ = write!(s, "{}", b.path);
         }
         let mut flags = Vec::new();
         if p.default {

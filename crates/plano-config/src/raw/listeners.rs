@@ -9,6 +9,8 @@ use crate::read::Obj;
 
 use super::narrow;
 
+// One value per document, moved once: boxing the legacy variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Default)]
 pub(crate) enum RawListeners {
     /// No `listeners` key (or `listeners: null`).
@@ -16,7 +18,11 @@ pub(crate) enum RawListeners {
     Absent,
     List(Sp<Vec<RawListener>>),
     /// `listeners: {ingress_traffic: .., egress_traffic: ..}`.
-    Legacy { loc: Loc, ingress: Option<RawLegacyListener>, egress: Option<RawLegacyListener> },
+    Legacy {
+        loc: Loc,
+        ingress: Option<RawLegacyListener>,
+        egress: Option<RawLegacyListener>,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -60,10 +66,14 @@ pub(crate) const KINDS: &[&str] = &["model", "prompt", "agent"];
 const MAX_BODY: i128 = 1 << 30;
 
 pub(crate) fn read(o: &mut Obj<'_>, d: &mut Diag) -> RawListeners {
-    let Some((n, l)) = o.node("listeners") else { return RawListeners::Absent };
+    let Some((n, l)) = o.node("listeners") else {
+        return RawListeners::Absent;
+    };
     match &n.value {
         Value::Seq(_) => {
-            let Some((items, l)) = o.list(d, "listeners") else { return RawListeners::Absent };
+            let Some((items, l)) = o.list(d, "listeners") else {
+                return RawListeners::Absent;
+            };
             let v = items
                 .into_iter()
                 .filter_map(|(n, p)| {
@@ -76,11 +86,17 @@ pub(crate) fn read(o: &mut Obj<'_>, d: &mut Diag) -> RawListeners {
             RawListeners::List(Sp { v, loc: l })
         }
         Value::Map(_) => {
-            let Some(mut lo) = Obj::open(n, &l.path, d) else { return RawListeners::Absent };
+            let Some(mut lo) = Obj::open(n, &l.path, d) else {
+                return RawListeners::Absent;
+            };
             let ingress = legacy(&mut lo, d, "ingress_traffic");
             let egress = legacy(&mut lo, d, "egress_traffic");
             lo.finish(d);
-            RawListeners::Legacy { loc: l, ingress, egress }
+            RawListeners::Legacy {
+                loc: l,
+                ingress,
+                egress,
+            }
         }
         _ => {
             // Reuse the reader's type error ("expected a list, found ...").

@@ -72,7 +72,11 @@ pub(crate) const STRATEGIES: &[&str] = &["same_model", "same_provider", "differe
 /// (`max_attempts: 30000`) is caught.
 const MAX_ATTEMPTS: i128 = 100;
 
-pub(crate) fn read_list(o: &mut Obj<'_>, d: &mut Diag, key: &'static str) -> Option<Sp<Vec<RawProvider>>> {
+pub(crate) fn read_list(
+    o: &mut Obj<'_>,
+    d: &mut Diag,
+    key: &'static str,
+) -> Option<Sp<Vec<RawProvider>>> {
     let (items, l) = o.list(d, key)?;
     let v = items
         .into_iter()
@@ -140,7 +144,9 @@ fn read_retry(o: &mut Obj<'_>, d: &mut Diag) -> RawRetryPolicy {
     };
     if let Some((items, _)) = o.list(d, "on_status_codes") {
         for (n, p) in items {
-            let Some(mut ro) = Obj::open(n, &p, d) else { continue };
+            let Some(mut ro) = Obj::open(n, &p, d) else {
+                continue;
+            };
             let mut rule = read_rule(&mut ro, d);
             if ro.node("codes").is_none() {
                 d.error(&ro.loc, "missing required key `codes`");
@@ -150,7 +156,9 @@ fn read_retry(o: &mut Obj<'_>, d: &mut Diag) -> RawRetryPolicy {
                 }
                 rule.codes = codes
                     .into_iter()
-                    .filter_map(|(cn, cp)| narrow(crate::read::as_int(d, cn, loc(&cp, cn), 100, 599)))
+                    .filter_map(|(cn, cp)| {
+                        narrow(crate::read::as_int(d, cn, loc(&cp, cn), 100, 599))
+                    })
                     .collect();
             }
             ro.finish(d);
@@ -165,7 +173,11 @@ fn read_retry(o: &mut Obj<'_>, d: &mut Diag) -> RawRetryPolicy {
     r.backoff = o.obj(d, "backoff").map(|mut bo| {
         let b = RawBackoff {
             loc: bo.loc.clone(),
-            apply_to: bo.one_of(d, "apply_to", &["same_model", "same_provider", "all_retries", "all"]),
+            apply_to: bo.one_of(
+                d,
+                "apply_to",
+                &["same_model", "same_provider", "all_retries", "all"],
+            ),
             base_ms: millis(bo.int(d, "base_ms", 0, 3_600_000)),
             max_ms: millis(bo.int(d, "max_ms", 0, 3_600_000)),
             jitter: bo.bool(d, "jitter"),

@@ -186,7 +186,9 @@ fn each<T>(
     key: &'static str,
     mut f: impl FnMut(&mut Obj<'_>, &mut Diag) -> T,
 ) -> Vec<T> {
-    let Some((items, _)) = o.list(d, key) else { return Vec::new() };
+    let Some((items, _)) = o.list(d, key) else {
+        return Vec::new();
+    };
     items
         .into_iter()
         .filter_map(|(n, p)| {
@@ -212,12 +214,18 @@ fn nested<T>(
 }
 
 pub(crate) fn read_aliases(o: &mut Obj<'_>, d: &mut Diag) -> Vec<RawAlias> {
-    let Some(ao) = o.obj(d, "model_aliases") else { return Vec::new() };
+    let Some(ao) = o.obj(d, "model_aliases") else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (k, v) in ao.entries() {
-        let Some(name) = key_str(d, &ao.loc.path, k) else { continue };
+        let Some(name) = key_str(d, &ao.loc.path, k) else {
+            continue;
+        };
         let path = name.loc.path.clone();
-        let Some(mut vo) = Obj::open(v, &path, d) else { continue };
+        let Some(mut vo) = Obj::open(v, &path, d) else {
+            continue;
+        };
         let target = vo.req_str(d, "target");
         vo.finish(d);
         out.push(RawAlias { name, target });
@@ -250,10 +258,10 @@ impl Obj<'_> {
         let models = self.str_list(d, "models");
         if !present {
             d.error(&self.loc, "missing required key `models`");
-        } else if let Some(m) = &models {
-            if m.v.is_empty() {
-                d.error(&m.loc, "`models` must list at least one model");
-            }
+        } else if let Some(m) = &models
+            && m.v.is_empty()
+        {
+            d.error(&m.loc, "`models` must list at least one model");
         }
         models
     }
@@ -262,7 +270,11 @@ impl Obj<'_> {
 pub(crate) fn read_metrics_sources(o: &mut Obj<'_>, d: &mut Diag) -> Vec<RawMetricsSource> {
     each(o, d, "model_metrics_sources", |mo, d| {
         let kind = mo.req_one_of(d, "type", &["cost", "latency"]);
-        let mut r = RawMetricsSource { loc: mo.loc.clone(), kind: kind.clone(), ..Default::default() };
+        let mut r = RawMetricsSource {
+            loc: mo.loc.clone(),
+            kind: kind.clone(),
+            ..Default::default()
+        };
         let is = |k: &str| kind.as_ref().is_none_or(|s| s.v == k);
         if is("cost") && !is("latency") {
             r.provider = mo.req_one_of(d, "provider", &["digitalocean", "models.dev"]);
@@ -344,12 +356,23 @@ pub(crate) fn read_agents(o: &mut Obj<'_>, d: &mut Diag, key: &'static str) -> V
 }
 
 pub(crate) fn read_endpoints(o: &mut Obj<'_>, d: &mut Diag) -> Vec<RawEndpoint> {
-    let Some(eo) = o.obj(d, "endpoints") else { return Vec::new() };
+    let Some(eo) = o.obj(d, "endpoints") else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (k, v) in eo.entries() {
-        let Some(name) = key_str(d, &eo.loc.path, k) else { continue };
-        let valid = name.v.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && name.v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let Some(name) = key_str(d, &eo.loc.path, k) else {
+            continue;
+        };
+        let valid = name
+            .v
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && name
+                .v
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
             d.error(
                 &name.loc,
@@ -357,7 +380,9 @@ pub(crate) fn read_endpoints(o: &mut Obj<'_>, d: &mut Diag) -> Vec<RawEndpoint> 
             );
         }
         let path = name.loc.path.clone();
-        let Some(mut vo) = Obj::open(v, &path, d) else { continue };
+        let Some(mut vo) = Obj::open(v, &path, d) else {
+            continue;
+        };
         let r = RawEndpoint {
             endpoint: vo.req_str(d, "endpoint"),
             connect_timeout: vo.duration(d, "connect_timeout"),
@@ -380,7 +405,13 @@ fn scalar_json(d: &mut Diag, n: &crate::node::Node, path: &str) -> Option<serde_
         Value::Int(i) => i64::try_from(*i).ok().map(serde_json::Value::from),
         Value::Float(f) => serde_json::Number::from_f64(*f).map(serde_json::Value::Number),
         other => {
-            d.error(&Loc::new(path, n.pos), format!("expected a string, number or boolean, found {}", other.kind()));
+            d.error(
+                &Loc::new(path, n.pos),
+                format!(
+                    "expected a string, number or boolean, found {}",
+                    other.kind()
+                ),
+            );
             None
         }
     }
@@ -408,7 +439,10 @@ pub(crate) fn read_prompt_targets(o: &mut Obj<'_>, d: &mut Diag) -> Vec<RawPromp
                 r.default = scalar_json(d, n, &l.path);
             }
             if let Some((items, _)) = pa.list(d, "enum") {
-                r.enum_values = items.into_iter().filter_map(|(n, p)| scalar_json(d, n, &p)).collect();
+                r.enum_values = items
+                    .into_iter()
+                    .filter_map(|(n, p)| scalar_json(d, n, &p))
+                    .collect();
             }
             r
         }),
@@ -436,16 +470,23 @@ pub(crate) fn read_prompt_guards(o: &mut Obj<'_>, d: &mut Diag) -> Option<RawPro
             .flatten()
         })
         .flatten();
-        RawPromptGuards { jailbreak_message: message }
+        RawPromptGuards {
+            jailbreak_message: message,
+        }
     })
 }
 
 pub(crate) fn read_ratelimits(o: &mut Obj<'_>, d: &mut Diag) -> Vec<RawRateLimit> {
     each(o, d, "ratelimits", |ro, d| {
-        let mut r = RawRateLimit { model: ro.req_str(d, "model"), ..Default::default() };
+        let mut r = RawRateLimit {
+            model: ro.req_str(d, "model"),
+            ..Default::default()
+        };
         if ro.node("selector").is_none() {
             d.error(&ro.loc, "missing required key `selector`");
-        } else if let Some((k, v)) = nested(ro, d, "selector", |so, d| (so.req_str(d, "key"), so.req_str(d, "value"))) {
+        } else if let Some((k, v)) = nested(ro, d, "selector", |so, d| {
+            (so.req_str(d, "key"), so.req_str(d, "value"))
+        }) {
             (r.selector_key, r.selector_value) = (k, v);
         }
         if ro.node("limit").is_none() {
@@ -473,7 +514,9 @@ pub(crate) fn read_tracing(o: &mut Obj<'_>, d: &mut Diag) -> Option<RawTracing> 
         };
         if let Some((hp, st)) = nested(to, d, "span_attributes", |so, d| {
             (
-                so.str_list(d, "header_prefixes").map(|l| l.v).unwrap_or_default(),
+                so.str_list(d, "header_prefixes")
+                    .map(|l| l.v)
+                    .unwrap_or_default(),
                 so.str_map(d, "static").unwrap_or_default(),
             )
         }) {
@@ -501,7 +544,8 @@ pub(crate) fn read_state_storage(o: &mut Obj<'_>, d: &mut Diag) -> Option<RawSta
 
 pub(crate) fn read_overrides(o: &mut Obj<'_>, d: &mut Diag) -> Option<RawOverrides> {
     nested(o, d, "overrides", |oo, d| RawOverrides {
-        prompt_target_intent_matching_threshold: oo.float(d, "prompt_target_intent_matching_threshold"),
+        prompt_target_intent_matching_threshold: oo
+            .float(d, "prompt_target_intent_matching_threshold"),
         optimize_context_window: oo.bool(d, "optimize_context_window"),
         use_agent_orchestrator: oo.bool(d, "use_agent_orchestrator"),
         disable_signals: oo.bool(d, "disable_signals"),
@@ -517,4 +561,3 @@ pub(crate) fn read_overrides(o: &mut Obj<'_>, d: &mut Diag) -> Option<RawOverrid
         )),
     })
 }
-

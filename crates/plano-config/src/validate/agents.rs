@@ -10,12 +10,22 @@ use crate::errors::Diag;
 use crate::model::{Agent, Listener};
 use crate::raw::RawAgent;
 
-pub(crate) fn build(agents: Vec<RawAgent>, filters: Vec<RawAgent>, d: &mut Diag) -> (Vec<Agent>, Vec<Agent>) {
+pub(crate) fn build(
+    agents: Vec<RawAgent>,
+    filters: Vec<RawAgent>,
+    d: &mut Diag,
+) -> (Vec<Agent>, Vec<Agent>) {
     let mut ids: HashSet<String> = HashSet::new();
     let mut one = |r: RawAgent, is_filter: bool, d: &mut Diag| -> Option<Agent> {
         let id = r.id?;
         if !ids.insert(id.v.clone()) {
-            d.error(&id.loc, format!("Duplicate agent id {}, please provide unique id for each agent", id.v));
+            d.error(
+                &id.loc,
+                format!(
+                    "Duplicate agent id {}, please provide unique id for each agent",
+                    id.v
+                ),
+            );
         }
         let url = r.url?;
         if let Err(why) = crate::url::parse(&url.v, &["http", "https"]) {
@@ -28,27 +38,56 @@ pub(crate) fn build(agents: Vec<RawAgent>, filters: Vec<RawAgent>, d: &mut Diag)
             (Some(k), None) if k == "mcp" => Some(id.v.clone()),
             _ => None,
         };
-        Some(Agent { id: id.v, url: url.v, kind, transport: r.transport.map(|t| t.v), tool })
+        Some(Agent {
+            id: id.v,
+            url: url.v,
+            kind,
+            transport: r.transport.map(|t| t.v),
+            tool,
+        })
     };
-    let agents = agents.into_iter().filter_map(|r| one(r, false, d)).collect();
-    let filters = filters.into_iter().filter_map(|r| one(r, true, d)).collect();
+    let agents = agents
+        .into_iter()
+        .filter_map(|r| one(r, false, d))
+        .collect();
+    let filters = filters
+        .into_iter()
+        .filter_map(|r| one(r, true, d))
+        .collect();
     (agents, filters)
 }
 
 /// An agent no listener routes to, or a filter no chain runs, is almost always a forgotten
 /// reference (seed "agent defined globally but not referenced in listener").
-pub(crate) fn warn_unused(agents: &[Agent], filters: &[Agent], listeners: &[Listener], d: &mut Diag) {
+pub(crate) fn warn_unused(
+    agents: &[Agent],
+    filters: &[Agent],
+    listeners: &[Listener],
+    d: &mut Diag,
+) {
     let mut used: HashSet<&str> = HashSet::new();
     for l in listeners {
-        used.extend(l.input_filters.iter().chain(&l.output_filters).map(String::as_str));
+        used.extend(
+            l.input_filters
+                .iter()
+                .chain(&l.output_filters)
+                .map(String::as_str),
+        );
         for a in &l.agents {
             used.insert(a.id.as_str());
             used.extend(a.input_filters.iter().map(String::as_str));
         }
     }
-    for (a, what) in agents.iter().map(|a| (a, "agent")).chain(filters.iter().map(|f| (f, "filter"))) {
+    for (a, what) in agents
+        .iter()
+        .map(|a| (a, "agent"))
+        .chain(filters.iter().map(|f| (f, "filter")))
+    {
         if !used.contains(a.id.as_str()) {
-            d.warn_global(format!("{what} `{}` is not referenced by any listener", a.id));
+            d.warn_global(format!(
+                "{what} `{}` is not referenced by any listener",
+                a.id
+            ));
         }
     }
 }

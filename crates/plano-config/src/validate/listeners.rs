@@ -62,16 +62,37 @@ pub(crate) fn build(
                      model listener (egress_traffic, port 12000) is used, and model_providers is empty",
                 );
             }
-            vec![default_listener("egress_traffic", ListenerKind::Model, MODEL_PORT)]
+            vec![default_listener(
+                "egress_traffic",
+                ListenerKind::Model,
+                MODEL_PORT,
+            )]
         }
-        RawListeners::Legacy { loc, ingress, egress } => {
+        RawListeners::Legacy {
+            loc,
+            ingress,
+            egress,
+        } => {
             d.warn(&loc, "the object form of `listeners` (ingress_traffic/egress_traffic) is deprecated; use a list of listeners");
             if provider_count == 0 {
-                d.error(&loc, "model_providers cannot be empty when using legacy format");
+                d.error(
+                    &loc,
+                    "model_providers cannot be empty when using legacy format",
+                );
             }
-            let mut out = vec![legacy("egress_traffic", ListenerKind::Model, MODEL_PORT, egress)];
+            let mut out = vec![legacy(
+                "egress_traffic",
+                ListenerKind::Model,
+                MODEL_PORT,
+                egress,
+            )];
             if let Some(i) = ingress.filter(|i| !i.empty) {
-                out.push(legacy("ingress_traffic", ListenerKind::Prompt, PROMPT_PORT, Some(i)));
+                out.push(legacy(
+                    "ingress_traffic",
+                    ListenerKind::Prompt,
+                    PROMPT_PORT,
+                    Some(i),
+                ));
             }
             check_ports(&out, &[], d);
             out
@@ -83,15 +104,18 @@ pub(crate) fn build(
             let mut names = HashSet::new();
             for r in list.v {
                 let loc = r.loc.clone();
-                let Some(l) = listener(r, &ids, d) else { continue };
+                let Some(l) = listener(r, &ids, d) else {
+                    continue;
+                };
                 if !names.insert(l.name.clone()) {
                     d.error(&loc, format!("Duplicate listener name `{}`", l.name));
                 }
                 locs.push(loc);
                 out.push(l);
             }
-            let models: Vec<usize> =
-                (0..out.len()).filter(|&i| out[i].kind == ListenerKind::Model).collect();
+            let models: Vec<usize> = (0..out.len())
+                .filter(|&i| out[i].kind == ListenerKind::Model)
+                .collect();
             if models.len() > 1 {
                 d.error(
                     &locs[models[1]],
@@ -119,8 +143,15 @@ pub(crate) fn build(
                         "no model listener declared and port 12000 is taken, so the default model listener is not added",
                     );
                 } else {
-                    out.push(default_listener("egress_traffic", ListenerKind::Model, MODEL_PORT));
+                    out.push(default_listener(
+                        "egress_traffic",
+                        ListenerKind::Model,
+                        MODEL_PORT,
+                    ));
                 }
+            }
+            if out.is_empty() {
+                d.error(&list.loc, "no listeners: declare at least one listener (or model_providers, which get the default model listener)");
             }
             check_ports(&out, &locs, d);
             out
@@ -148,12 +179,23 @@ impl Ids<'_> {
         self.agents.iter().chain(self.filters).any(|a| a.id == id)
     }
     fn all(&self) -> String {
-        list_names(self.agents.iter().chain(self.filters).map(|a| a.id.as_str()))
+        list_names(
+            self.agents
+                .iter()
+                .chain(self.filters)
+                .map(|a| a.id.as_str()),
+        )
     }
 }
 
 /// Checks filter ids against agents ∪ filters (rule 18).
-fn filter_ids(listener: &str, field: &str, ids: &Ids<'_>, list: Option<Sp<Vec<Sp<String>>>>, d: &mut Diag) -> Vec<String> {
+fn filter_ids(
+    listener: &str,
+    field: &str,
+    ids: &Ids<'_>,
+    list: Option<Sp<Vec<Sp<String>>>>,
+    d: &mut Diag,
+) -> Vec<String> {
     let Some(list) = list else { return Vec::new() };
     let mut out = Vec::with_capacity(list.v.len());
     for id in list.v {
@@ -200,17 +242,33 @@ fn listener(r: RawListener, ids: &Ids<'_>, d: &mut Diag) -> Option<Listener> {
         Some(a) => a.v,
         None => DEFAULT_ADDRESS.to_owned(),
     };
-    let timeout = or(r.timeout, if kind == ListenerKind::Agent { AGENT_TIMEOUT } else { MODEL_TIMEOUT });
+    let timeout = or(
+        r.timeout,
+        if kind == ListenerKind::Agent {
+            AGENT_TIMEOUT
+        } else {
+            MODEL_TIMEOUT
+        },
+    );
     if timeout == Duration::ZERO {
-        d.warn(&r.loc, format!("listener `{name}` has timeout 0: requests are never timed out"));
+        d.warn(
+            &r.loc,
+            format!("listener `{name}` has timeout 0: requests are never timed out"),
+        );
     }
-    if let Some(mr) = &r.max_retries {
-        if kind != ListenerKind::Model {
-            d.warn(&mr.loc, "max_retries only applies to model listeners; ignored");
-        }
+    if let Some(mr) = &r.max_retries
+        && kind != ListenerKind::Model
+    {
+        d.warn(
+            &mr.loc,
+            "max_retries only applies to model listeners; ignored",
+        );
     }
     if let Some(router) = &r.router {
-        d.warn(&router.loc, "`router` has no effect (agent listeners always use the Plano orchestrator)");
+        d.warn(
+            &router.loc,
+            "`router` has no effect (agent listeners always use the Plano orchestrator)",
+        );
     }
     if kind != ListenerKind::Model {
         for f in [&r.input_filters, &r.output_filters].into_iter().flatten() {
@@ -223,7 +281,10 @@ fn listener(r: RawListener, ids: &Ids<'_>, d: &mut Diag) -> Option<Listener> {
     let agents = match (kind, r.agents) {
         (ListenerKind::Agent, Some(list)) => {
             if list.v.is_empty() {
-                d.error(&list.loc, format!("agent listener `{name}` lists no agents"));
+                d.error(
+                    &list.loc,
+                    format!("agent listener `{name}` lists no agents"),
+                );
             }
             listener_agents(&name, list.v, ids, d)
         }
@@ -259,7 +320,12 @@ fn listener(r: RawListener, ids: &Ids<'_>, d: &mut Diag) -> Option<Listener> {
     })
 }
 
-fn listener_agents(listener: &str, raw: Vec<RawListenerAgent>, ids: &Ids<'_>, d: &mut Diag) -> Vec<ListenerAgent> {
+fn listener_agents(
+    listener: &str,
+    raw: Vec<RawListenerAgent>,
+    ids: &Ids<'_>,
+    d: &mut Diag,
+) -> Vec<ListenerAgent> {
     let mut out: Vec<ListenerAgent> = Vec::with_capacity(raw.len());
     let mut defaults = 0;
     for a in raw {
@@ -280,16 +346,25 @@ fn listener_agents(listener: &str, raw: Vec<RawListenerAgent>, ids: &Ids<'_>, d:
             );
         }
         if out.iter().any(|o| o.id == id.v) {
-            d.error(&id.loc, format!("agent '{}' is listed twice in listener '{listener}'", id.v));
+            d.error(
+                &id.loc,
+                format!("agent '{}' is listed twice in listener '{listener}'", id.v),
+            );
         }
         let chain = match (a.input_filters, a.filter_chain) {
             (Some(i), Some(f)) => {
-                d.error(&f.loc, "use either input_filters or filter_chain (deprecated), not both");
+                d.error(
+                    &f.loc,
+                    "use either input_filters or filter_chain (deprecated), not both",
+                );
                 Some(i)
             }
             (Some(i), None) => Some(i),
             (None, Some(f)) => {
-                d.warn(&f.loc, "`filter_chain` is deprecated; rename it to `input_filters`");
+                d.warn(
+                    &f.loc,
+                    "`filter_chain` is deprecated; rename it to `input_filters`",
+                );
                 Some(f)
             }
             (None, None) => None,
@@ -316,10 +391,18 @@ fn listener_agents(listener: &str, raw: Vec<RawListenerAgent>, ids: &Ids<'_>, d:
 fn check_ports(listeners: &[Listener], locs: &[Loc], d: &mut Diag) {
     for (i, a) in listeners.iter().enumerate() {
         for b in &listeners[..i] {
-            let overlap = a.address == b.address || a.address == DEFAULT_ADDRESS || b.address == DEFAULT_ADDRESS;
+            let overlap = a.address == b.address
+                || a.address == DEFAULT_ADDRESS
+                || b.address == DEFAULT_ADDRESS;
             if a.port != 0 && a.port == b.port && overlap {
                 let loc = locs.get(i).cloned().unwrap_or_default();
-                d.error(&loc, format!("listeners `{}` and `{}` both use port {}", b.name, a.name, a.port));
+                d.error(
+                    &loc,
+                    format!(
+                        "listeners `{}` and `{}` both use port {}",
+                        b.name, a.name, a.port
+                    ),
+                );
             }
         }
     }

@@ -11,8 +11,8 @@
 
 use std::collections::HashSet;
 
-use plano_catalog::{ProviderSpec, lookup};
 use plano_catalog::providers::{PathStyle, builtin_ids, interface_ids};
+use plano_catalog::{ProviderSpec, lookup};
 
 use crate::errors::{Diag, Sp};
 use crate::model::{Overrides, Provider};
@@ -36,7 +36,9 @@ pub(crate) fn build(
 
     for mut r in raw {
         let retry = r.retry_policy.take();
-        let Some(p) = provider(r, overrides, d, &mut names, &mut default_seen) else { continue };
+        let Some(p) = provider(r, overrides, d, &mut names, &mut default_seen) else {
+            continue;
+        };
         providers.push(p);
         retries.push(retry);
     }
@@ -51,7 +53,10 @@ fn provider(
     default_seen: &mut Option<String>,
 ) -> Option<Provider> {
     let model = r.model?;
-    let Some((prefix, model_id)) = model.v.split_once('/').filter(|(p, m)| !p.is_empty() && !m.is_empty())
+    let Some((prefix, model_id)) = model
+        .v
+        .split_once('/')
+        .filter(|(p, m)| !p.is_empty() && !m.is_empty())
     else {
         // Pre-0.2 configs named the provider separately (`provider: openai`, `model: gpt-4o`).
         let hint = match r.provider_interface.as_ref().or(r.provider.as_ref()) {
@@ -72,7 +77,10 @@ fn provider(
     if !wildcard && model_id.contains('*') {
         d.error(
             &model.loc,
-            format!("`{}`: a wildcard must be the whole model id; write `{prefix}/*`", model.v),
+            format!(
+                "`{}`: a wildcard must be the whole model id; write `{prefix}/*`",
+                model.v
+            ),
         );
         return None;
     }
@@ -80,12 +88,18 @@ fn provider(
     // Legacy `provider` key.
     let interface = match (r.provider_interface, r.provider) {
         (Some(_), Some(legacy)) => {
-            d.error(&legacy.loc, "Please provide either provider or provider_interface, not both");
+            d.error(
+                &legacy.loc,
+                "Please provide either provider or provider_interface, not both",
+            );
             None
         }
         (Some(i), None) => Some(i),
         (None, Some(legacy)) => {
-            d.warn(&legacy.loc, "`provider` is deprecated; rename it to `provider_interface`");
+            d.warn(
+                &legacy.loc,
+                "`provider` is deprecated; rename it to `provider_interface`",
+            );
             Some(legacy)
         }
         (None, None) => None,
@@ -93,19 +107,21 @@ fn provider(
 
     // An invalid base_url is reported once, as invalid, not again as missing.
     let base_url_written = r.base_url.is_some();
-    let base_url = r.base_url.and_then(|b| match crate::url::parse(&b.v, &["http", "https"]) {
-        Ok(u) => Some(Sp { v: u, loc: b.loc }),
-        Err(why) => {
-            d.error(
+    let base_url = r
+        .base_url
+        .and_then(|b| match crate::url::parse(&b.v, &["http", "https"]) {
+            Ok(u) => Some(Sp { v: u, loc: b.loc }),
+            Err(why) => {
+                d.error(
                 &b.loc,
                 format!(
                     "Please provide a valid URL with scheme (http/https) in base_url: `{}` — {why}",
                     b.v
                 ),
             );
-            None
-        }
-    });
+                None
+            }
+        });
 
     let spec = match lookup(prefix) {
         Some(spec) => {
@@ -123,12 +139,22 @@ fn provider(
             if spec.base_url_required && !base_url_written {
                 d.error(
                     &r.loc,
-                    format!("Provider '{prefix}' requires 'base_url' to be set for model {}", model.v),
+                    format!(
+                        "Provider '{prefix}' requires 'base_url' to be set for model {}",
+                        model.v
+                    ),
                 );
             }
             Some(spec)
         }
-        None => custom_spec(prefix, &model, wildcard, base_url_written, interface.as_ref(), d),
+        None => custom_spec(
+            prefix,
+            &model,
+            wildcard,
+            base_url_written,
+            interface.as_ref(),
+            d,
+        ),
     };
 
     let explicit_name = r.name.is_some();
@@ -204,10 +230,13 @@ fn provider(
         headers.push((k.v, Secret::new(v.v)));
     }
 
-    if let Some(av) = &r.api_version {
-        if spec.is_some_and(|s| s.path_style != PathStyle::AzureDeployments) {
-            d.warn(&av.loc, format!("api_version only applies to azure_openai providers; ignored for `{name}`"));
-        }
+    if let Some(av) = &r.api_version
+        && spec.is_some_and(|s| s.path_style != PathStyle::AzureDeployments)
+    {
+        d.warn(
+            &av.loc,
+            format!("api_version only applies to azure_openai providers; ignored for `{name}`"),
+        );
     }
 
     let spec = spec?;
@@ -255,7 +284,9 @@ fn custom_spec(
         );
     }
     let i = interface?;
-    let spec = interface_ids().find(|id| id.eq_ignore_ascii_case(&i.v)).and_then(lookup);
+    let spec = interface_ids()
+        .find(|id| id.eq_ignore_ascii_case(&i.v))
+        .and_then(lookup);
     if spec.is_none() {
         let hint = suggest::hint(&i.v, interface_ids());
         d.error(
@@ -273,5 +304,6 @@ fn custom_spec(
 /// RFC 9110 token characters.
 fn is_header_name(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }

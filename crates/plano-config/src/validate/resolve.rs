@@ -29,7 +29,11 @@ impl<'a> Models<'a> {
                 exact.insert(p.model_id.as_str());
             }
         }
-        Models { providers, exact, wildcard_prefixes }
+        Models {
+            providers,
+            exact,
+            wildcard_prefixes,
+        }
     }
 
     pub fn resolves(&self, reference: &str) -> bool {
@@ -44,7 +48,9 @@ impl<'a> Models<'a> {
 
     /// Names to show in "available models" lists: provider names and full models.
     pub fn names(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.providers.iter().flat_map(|p| [p.name.as_str(), p.model.as_str()])
+        self.providers
+            .iter()
+            .flat_map(|p| [p.name.as_str(), p.model.as_str()])
     }
 
     /// A did-you-mean hint for an unresolved reference.

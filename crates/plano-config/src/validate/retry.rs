@@ -10,7 +10,9 @@
 use std::time::Duration;
 
 use crate::errors::Diag;
-use crate::model::{Backoff, BackoffScope, Provider, RetryPolicy, RetryStrategy, StatusRule, TimeoutRule};
+use crate::model::{
+    Backoff, BackoffScope, Provider, RetryPolicy, RetryStrategy, StatusRule, TimeoutRule,
+};
 use crate::raw::RawRetryPolicy;
 
 use super::{Models, or};
@@ -52,17 +54,25 @@ fn policy(r: RawRetryPolicy, owner: &Provider, models: &Models<'_>, d: &mut Diag
                     ),
                 );
             } else if m.v == owner.name || m.v == owner.model {
-                d.warn(&m.loc, format!("`{}` falls back to itself; the entry is ignored", m.v));
+                d.warn(
+                    &m.loc,
+                    format!("`{}` falls back to itself; the entry is ignored", m.v),
+                );
                 continue;
             }
             if fallback_models.contains(&m.v) {
-                d.warn(&m.loc, format!("`{}` is listed twice in fallback_models", m.v));
+                d.warn(
+                    &m.loc,
+                    format!("`{}` is listed twice in fallback_models", m.v),
+                );
                 continue;
             }
             fallback_models.push(m.v);
         }
     }
-    let default_strategy = r.default_strategy.map_or(RetryStrategy::DifferentProvider, |s| strategy(&s.v));
+    let default_strategy = r
+        .default_strategy
+        .map_or(RetryStrategy::DifferentProvider, |s| strategy(&s.v));
     let default_max_attempts = or(r.default_max_attempts, DEFAULT_ATTEMPTS);
 
     let mut on_status_codes = Vec::with_capacity(r.on_status_codes.len());
@@ -71,7 +81,13 @@ fn policy(r: RawRetryPolicy, owner: &Provider, models: &Models<'_>, d: &mut Diag
         let mut codes = Vec::with_capacity(rule.codes.len());
         for c in rule.codes {
             if seen_codes.contains(&c.v) {
-                d.error(&c.loc, format!("status code {} appears in more than one on_status_codes rule", c.v));
+                d.error(
+                    &c.loc,
+                    format!(
+                        "status code {} appears in more than one on_status_codes rule",
+                        c.v
+                    ),
+                );
                 continue;
             }
             seen_codes.push(c.v);
@@ -93,7 +109,11 @@ fn policy(r: RawRetryPolicy, owner: &Provider, models: &Models<'_>, d: &mut Diag
         if base > max {
             d.error(
                 &b.loc,
-                format!("backoff base_ms ({}) must not exceed max_ms ({})", base.as_millis(), max.as_millis()),
+                format!(
+                    "backoff base_ms ({}) must not exceed max_ms ({})",
+                    base.as_millis(),
+                    max.as_millis()
+                ),
             );
         }
         Backoff {
@@ -109,7 +129,9 @@ fn policy(r: RawRetryPolicy, owner: &Provider, models: &Models<'_>, d: &mut Diag
     });
 
     let uses_other = default_strategy == RetryStrategy::DifferentProvider
-        || on_status_codes.iter().any(|s| s.strategy == RetryStrategy::DifferentProvider);
+        || on_status_codes
+            .iter()
+            .any(|s| s.strategy == RetryStrategy::DifferentProvider);
     let try_remaining_providers = or(r.try_remaining_providers, true);
     if uses_other && fallback_models.is_empty() && !try_remaining_providers {
         d.warn(

@@ -7,14 +7,19 @@ use indexmap::IndexMap;
 
 use crate::errors::{Diag, Sp};
 use crate::model::{
-    MetricsSource, PromptCaching, Routing, RoutingBudget, RoutingPreference, SelectionPreference, SessionCache,
+    MetricsSource, PromptCaching, Routing, RoutingBudget, RoutingPreference, SelectionPreference,
+    SessionCache,
 };
 use crate::raw::{RawAlias, RawMetricsSource, RawPromptCaching, RawRoute, RawRouting};
 use crate::secret::Secret;
 
 use super::{Models, list_names, or};
 
-pub(crate) fn aliases(raw: Vec<RawAlias>, models: &Models<'_>, d: &mut Diag) -> IndexMap<String, String> {
+pub(crate) fn aliases(
+    raw: Vec<RawAlias>,
+    models: &Models<'_>,
+    d: &mut Diag,
+) -> IndexMap<String, String> {
     let mut out = IndexMap::with_capacity(raw.len());
     for a in raw {
         let Some(target) = a.target else { continue };
@@ -44,20 +49,37 @@ pub(crate) fn metrics_sources(raw: Vec<RawMetricsSource>, d: &mut Diag) -> Vec<M
         let refresh_interval = r.refresh_interval.map(|s| s.v);
         if kind.v == "cost" {
             if std::mem::replace(&mut cost, true) {
-                d.error(&r.loc, "model_metrics_sources: only one cost metrics source is allowed");
+                d.error(
+                    &r.loc,
+                    "model_metrics_sources: only one cost metrics source is allowed",
+                );
             }
             out.push(MetricsSource::Cost {
                 provider: provider.v,
                 url: r.url.map(|u| check_http(u, d)),
                 refresh_interval,
-                model_aliases: r.model_aliases.into_iter().map(|(k, v)| (k.v, v.v)).collect(),
+                model_aliases: r
+                    .model_aliases
+                    .into_iter()
+                    .map(|(k, v)| (k.v, v.v))
+                    .collect(),
             });
         } else {
             if std::mem::replace(&mut latency, true) {
-                d.error(&r.loc, "model_metrics_sources: only one latency metrics source is allowed");
+                d.error(
+                    &r.loc,
+                    "model_metrics_sources: only one latency metrics source is allowed",
+                );
             }
-            let (Some(url), Some(query)) = (r.url, r.query) else { continue };
-            out.push(MetricsSource::Latency { provider: provider.v, url: check_http(url, d), query: query.v, refresh_interval });
+            let (Some(url), Some(query)) = (r.url, r.query) else {
+                continue;
+            };
+            out.push(MetricsSource::Latency {
+                provider: provider.v,
+                url: check_http(url, d),
+                query: query.v,
+                refresh_interval,
+            });
         }
     }
     out
@@ -118,7 +140,11 @@ pub(crate) fn routes(
         };
         let missing = match prefer {
             SelectionPreference::Cheapest if !has_cost(sources) => Some(("cheapest", "cost")),
-            SelectionPreference::Fastest if !sources.iter().any(|m| matches!(m, MetricsSource::Latency { .. })) => {
+            SelectionPreference::Fastest
+                if !sources
+                    .iter()
+                    .any(|m| matches!(m, MetricsSource::Latency { .. })) =>
+            {
                 Some(("fastest", "latency"))
             }
             _ => None,
@@ -152,13 +178,18 @@ pub(crate) fn routing(
     caching: Option<&RawPromptCaching>,
     d: &mut Diag,
 ) -> Routing {
-    let Some(r) = raw else { return Routing::default() };
+    let Some(r) = raw else {
+        return Routing::default();
+    };
     for dead in [&r.llm_provider, &r.model].into_iter().flatten() {
         d.warn(&dead.loc, "has no effect (legacy key); remove it");
     }
     let session_max_entries = r.session_max_entries.map(|m| {
         if m.v > MAX_SESSION_ENTRIES {
-            d.warn(&m.loc, format!("session_max_entries is capped at {MAX_SESSION_ENTRIES}"));
+            d.warn(
+                &m.loc,
+                format!("session_max_entries is capped at {MAX_SESSION_ENTRIES}"),
+            );
         }
         m.v.min(MAX_SESSION_ENTRIES)
     });
@@ -181,7 +212,11 @@ pub(crate) fn routing(
             }
             (_, None) => None,
         };
-        SessionCache { kind, url, tenant_header: c.tenant_header.map(|t| t.v) }
+        SessionCache {
+            kind,
+            url,
+            tenant_header: c.tenant_header.map(|t| t.v),
+        }
     });
     let routing_budget = r.routing_budget.map(|b| {
         let pct = b.max_switch_spend_pct.map_or(0.0, |p| {
@@ -224,8 +259,12 @@ pub(crate) fn routing(
     // warns whenever affinity is on; with the in-process cache there is only one tenant, so we
     // warn only for redis.
     if let Some(c) = &session_cache {
-        let affinity = caching.is_some_and(|p| or(p.enabled.clone(), false) && or(p.session_affinity.clone(), true));
-        if c.kind == "redis" && c.tenant_header.is_none() && (affinity || routing_budget.is_some() || route_on_user_only) {
+        let affinity = caching
+            .is_some_and(|p| or(p.enabled.clone(), false) && or(p.session_affinity.clone(), true));
+        if c.kind == "redis"
+            && c.tenant_header.is_none()
+            && (affinity || routing_budget.is_some() || route_on_user_only)
+        {
             d.warn(&r.loc, "session affinity uses a shared redis cache without session_cache.tenant_header; sessions of different tenants share keys");
         }
     }
@@ -243,9 +282,17 @@ pub(crate) fn routing(
 
 /// `enabled: false` (the default) turns every sub-feature off, whatever else is set.
 pub(crate) fn prompt_caching(raw: Option<RawPromptCaching>, d: &mut Diag) -> PromptCaching {
-    let Some(r) = raw else { return PromptCaching { min_prefix_tokens: 1024, ..PromptCaching::default() } };
+    let Some(r) = raw else {
+        return PromptCaching {
+            min_prefix_tokens: 1024,
+            ..PromptCaching::default()
+        };
+    };
     if let Some(t) = &r.session_ttl_seconds {
-        d.warn(&t.loc, "prompt_caching.session_ttl_seconds has no effect; use routing.session_ttl_seconds");
+        d.warn(
+            &t.loc,
+            "prompt_caching.session_ttl_seconds has no effect; use routing.session_ttl_seconds",
+        );
     }
     let enabled = or(r.enabled, false);
     PromptCaching {

@@ -5,10 +5,12 @@ use indexmap::IndexMap;
 
 use crate::errors::{Diag, Loc};
 use crate::model::{
-    Endpoint, Overrides, PromptEndpoint, PromptParameter, PromptTarget, RateLimit, RateUnit, StateStorage,
-    TraceExporter, Tracing,
+    Endpoint, Overrides, PromptEndpoint, PromptParameter, PromptTarget, RateLimit, RateUnit,
+    StateStorage, TraceExporter, Tracing,
 };
-use crate::raw::{RawEndpoint, RawOverrides, RawPromptTarget, RawRateLimit, RawStateStorage, RawTracing};
+use crate::raw::{
+    RawEndpoint, RawOverrides, RawPromptTarget, RawRateLimit, RawStateStorage, RawTracing,
+};
 use crate::secret::Secret;
 
 use super::{Models, default_overrides, list_names, or};
@@ -17,9 +19,13 @@ pub(crate) fn overrides(raw: Option<RawOverrides>, d: &mut Diag) -> Overrides {
     let mut o = default_overrides();
     let Some(r) = raw else { return o };
     if let Some(t) = &r.prompt_target_intent_matching_threshold {
-        d.warn(&t.loc, "prompt_target_intent_matching_threshold has no effect; remove it");
+        d.warn(
+            &t.loc,
+            "prompt_target_intent_matching_threshold has no effect; remove it",
+        );
     }
-    o.prompt_target_intent_matching_threshold = r.prompt_target_intent_matching_threshold.map(|t| t.v);
+    o.prompt_target_intent_matching_threshold =
+        r.prompt_target_intent_matching_threshold.map(|t| t.v);
     o.optimize_context_window = or(r.optimize_context_window, false);
     o.use_agent_orchestrator = or(r.use_agent_orchestrator, false);
     o.disable_signals = or(r.disable_signals, false);
@@ -27,7 +33,10 @@ pub(crate) fn overrides(raw: Option<RawOverrides>, d: &mut Diag) -> Overrides {
     o.upstream_tls_ca_path = r.upstream_tls_ca_path.map(|p| p.v);
     o.llm_routing_model = r.llm_routing_model.map(|m| m.v);
     o.agent_orchestration_model = r.agent_orchestration_model.map(|m| m.v);
-    o.orchestrator_model_context_length = or(r.orchestrator_model_context_length, o.orchestrator_model_context_length);
+    o.orchestrator_model_context_length = or(
+        r.orchestrator_model_context_length,
+        o.orchestrator_model_context_length,
+    );
     o
 }
 
@@ -61,7 +70,12 @@ pub(crate) fn endpoints(raw: Vec<RawEndpoint>, d: &mut Diag) -> IndexMap<String,
 }
 
 /// Rule 20: the legacy agent-orchestrator mode needs exactly one endpoint.
-pub(crate) fn check_agent_orchestrator(o: &Overrides, endpoints: &IndexMap<String, Endpoint>, root: &Loc, d: &mut Diag) {
+pub(crate) fn check_agent_orchestrator(
+    o: &Overrides,
+    endpoints: &IndexMap<String, Endpoint>,
+    root: &Loc,
+    d: &mut Diag,
+) {
     if !o.use_agent_orchestrator {
         return;
     }
@@ -78,14 +92,22 @@ pub(crate) fn prompt_targets(
     d: &mut Diag,
 ) -> Vec<PromptTarget> {
     if let Some(first) = raw.first() {
-        d.warn(&first.loc, "prompt_targets are deprecated (upstream v0.4.22); prefer agents and filters");
+        d.warn(
+            &first.loc,
+            "prompt_targets are deprecated (upstream v0.4.22); prefer agents and filters",
+        );
     }
     let mut out = Vec::with_capacity(raw.len());
     let mut names = std::collections::HashSet::new();
     for r in raw {
-        let (Some(name), Some(description)) = (r.name, r.description) else { continue };
+        let (Some(name), Some(description)) = (r.name, r.description) else {
+            continue;
+        };
         if !names.insert(name.v.clone()) {
-            d.error(&name.loc, format!("Duplicate prompt target name `{}`", name.v));
+            d.error(
+                &name.loc,
+                format!("Duplicate prompt target name `{}`", name.v),
+            );
         }
         let endpoint = r.endpoint.and_then(|e| {
             let (n, path) = (e.name?, e.path?);
@@ -136,12 +158,22 @@ pub(crate) fn prompt_targets(
     out
 }
 
-pub(crate) fn ratelimits(raw: Vec<RawRateLimit>, models: &Models<'_>, d: &mut Diag) -> Vec<RateLimit> {
+pub(crate) fn ratelimits(
+    raw: Vec<RawRateLimit>,
+    models: &Models<'_>,
+    d: &mut Diag,
+) -> Vec<RateLimit> {
     raw.into_iter()
         .filter_map(|r| {
             let model = r.model?;
             if !models.resolves(&model.v) {
-                d.warn(&model.loc, format!("rate limit for `{}`, which matches no model provider", model.v));
+                d.warn(
+                    &model.loc,
+                    format!(
+                        "rate limit for `{}`, which matches no model provider",
+                        model.v
+                    ),
+                );
             }
             let unit = match r.unit?.v.as_str() {
                 "second" => RateUnit::Second,
@@ -165,7 +197,10 @@ pub(crate) fn tracing(r: RawTracing, d: &mut Diag) -> Tracing {
         d.warn(&t.loc, "trace_arch_internal has no effect; remove it");
     }
     if let Some(l) = &r.sampling_rate {
-        d.warn(l, "sampling_rate has no effect; use random_sampling (percent)");
+        d.warn(
+            l,
+            "sampling_rate has no effect; use random_sampling (percent)",
+        );
     }
     let endpoint = r.opentracing_grpc_endpoint.map(|e| {
         // Rules 5 and 6: an OTLP/gRPC collector address, http://host:port and nothing else.
@@ -173,14 +208,35 @@ pub(crate) fn tracing(r: RawTracing, d: &mut Diag) -> Tracing {
             Some((scheme, rest)) if scheme.eq_ignore_ascii_case("http") => {
                 let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
                 if !path.is_empty() {
-                    d.error(&e.loc, format!("Invalid opentracing_grpc_endpoint {}, path must be empty", e.v));
+                    d.error(
+                        &e.loc,
+                        format!(
+                            "Invalid opentracing_grpc_endpoint {}, path must be empty",
+                            e.v
+                        ),
+                    );
                 } else if let Err(why) = crate::url::split_host_port(authority, 80) {
-                    d.error(&e.loc, format!("Invalid opentracing_grpc_endpoint {}: {why}", e.v));
-                } else if authority.is_empty() {
+                    d.error(
+                        &e.loc,
+                        format!("Invalid opentracing_grpc_endpoint {}: {why}", e.v),
+                    );
+                } else if authority.is_empty() || authority.starts_with(':') {
                     d.error(&e.loc, format!("Invalid opentracing_grpc_endpoint {}: no host", e.v));
+                } else if !authority.contains(':') || authority.ends_with(']') {
+                    // Without a port this would mean :80; OTLP/gRPC collectors listen on 4317.
+                    d.error(
+                        &e.loc,
+                        format!("Invalid opentracing_grpc_endpoint {}: add the port, e.g. http://localhost:4317", e.v),
+                    );
                 }
             }
-            _ => d.error(&e.loc, format!("Invalid opentracing_grpc_endpoint {}, scheme must be http", e.v)),
+            _ => d.error(
+                &e.loc,
+                format!(
+                    "Invalid opentracing_grpc_endpoint {}, scheme must be http",
+                    e.v
+                ),
+            ),
         }
         e.v
     });
@@ -206,20 +262,32 @@ pub(crate) fn tracing(r: RawTracing, d: &mut Diag) -> Tracing {
         trace_arch_internal: or(r.trace_arch_internal, false),
         opentracing_grpc_endpoint: endpoint,
         header_prefixes: r.header_prefixes.into_iter().map(|h| h.v).collect(),
-        static_attributes: r.static_attributes.into_iter().map(|(k, v)| (k.v, v.v)).collect(),
+        static_attributes: r
+            .static_attributes
+            .into_iter()
+            .map(|(k, v)| (k.v, v.v))
+            .collect(),
         exporters,
     }
 }
 
 pub(crate) fn state_storage(r: RawStateStorage, d: &mut Diag) -> Option<StateStorage> {
     match (r.kind?.v.as_str(), r.connection_string) {
-        ("postgres", Some(c)) => Some(StateStorage::Postgres { connection_string: Secret::new(c.v) }),
+        ("postgres", Some(c)) => Some(StateStorage::Postgres {
+            connection_string: Secret::new(c.v),
+        }),
         ("postgres", None) => {
-            d.error(&r.loc, "connection_string is required for postgres state_storage");
+            d.error(
+                &r.loc,
+                "connection_string is required for postgres state_storage",
+            );
             None
         }
         (_, Some(c)) => {
-            d.warn(&c.loc, "connection_string is ignored for memory state_storage");
+            d.warn(
+                &c.loc,
+                "connection_string is ignored for memory state_storage",
+            );
             Some(StateStorage::Memory)
         }
         (_, None) => Some(StateStorage::Memory),

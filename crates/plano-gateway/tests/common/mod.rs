@@ -27,6 +27,7 @@ impl Harness {
     }
 
     pub async fn start_with(yaml: &str, mock: MockLlm) -> Harness {
+        install_crypto();
         let text = yaml.replace("{mock}", &mock.base_url());
         let env = |name: &str| match name {
             "OPENAI_API_KEY" => Some("sk-openai-test".to_string()),
@@ -65,6 +66,12 @@ impl Harness {
             server.await.unwrap();
         }
     }
+}
+
+/// reqwest (rustls without a built-in provider) needs a process-wide crypto provider even for
+/// plain-http test clients.
+pub fn install_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 /// A config with one OpenAI and one Anthropic provider, both pointed at the mock.

@@ -16,13 +16,21 @@ async fn default_non_stream() {
     )
     .await;
     assert_eq!(resp.status(), 200);
-    assert!(resp.headers()["request-id"].to_str().unwrap().starts_with("req_"));
+    assert!(
+        resp.headers()["request-id"]
+            .to_str()
+            .unwrap()
+            .starts_with("req_")
+    );
     let v = json_of(resp).await;
     assert!(v["id"].as_str().unwrap().starts_with("msg_01"));
     assert_eq!(v["type"], "message");
     assert_eq!(v["role"], "assistant");
     assert_eq!(v["model"], "claude-sonnet-4-5");
-    assert_eq!(v["content"], json!([{"type": "text", "text": default_reply_text("bonjour")}]));
+    assert_eq!(
+        v["content"],
+        json!([{"type": "text", "text": default_reply_text("bonjour")}])
+    );
     assert_eq!(v["stop_reason"], "end_turn");
     assert!(v["stop_sequence"].is_null());
     assert!(v["usage"]["input_tokens"].as_u64().unwrap() > 0);
@@ -37,19 +45,44 @@ fn names(events: &[crate::Event]) -> Vec<&str> {
 #[tokio::test]
 async fn default_stream_event_order() {
     let mock = MockLlm::start().await.unwrap();
-    let resp = post(&client(), &mock.url("/v1/messages"), &anthropic_request("hi", true), &[]).await;
-    assert_eq!(resp.headers()["content-type"], "text/event-stream; charset=utf-8");
+    let resp = post(
+        &client(),
+        &mock.url("/v1/messages"),
+        &anthropic_request("hi", true),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        resp.headers()["content-type"],
+        "text/event-stream; charset=utf-8"
+    );
     let events = parse_sse(&resp.text().await.unwrap());
     for e in &events {
-        assert_eq!(e.json()["type"], e.event.as_deref().unwrap(), "event name matches data.type");
+        assert_eq!(
+            e.json()["type"],
+            e.event.as_deref().unwrap(),
+            "event name matches data.type"
+        );
     }
     let n = names(&events);
     assert_eq!(&n[..3], ["message_start", "content_block_start", "ping"]);
-    assert_eq!(&n[n.len() - 3..], ["content_block_stop", "message_delta", "message_stop"]);
-    assert!(n[3..n.len() - 3].iter().all(|&x| x == "content_block_delta"));
+    assert_eq!(
+        &n[n.len() - 3..],
+        ["content_block_stop", "message_delta", "message_stop"]
+    );
+    assert!(
+        n[3..n.len() - 3]
+            .iter()
+            .all(|&x| x == "content_block_delta")
+    );
 
     let start = events[0].json();
-    assert!(start["message"]["id"].as_str().unwrap().starts_with("msg_01"));
+    assert!(
+        start["message"]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("msg_01")
+    );
     assert_eq!(start["message"]["content"], json!([]));
     assert!(start["message"]["stop_reason"].is_null());
     let text: String = events
@@ -76,7 +109,13 @@ async fn thinking_then_text_then_tools_stream() {
             .with_tool_call(ToolCall::new("search", args.clone()))
             .with_usage(Usage::new(50, 20).with_cached(40).with_cache_creation(5)),
     );
-    let resp = post(&client(), &mock.url("/v1/messages"), &anthropic_request("go", true), &[]).await;
+    let resp = post(
+        &client(),
+        &mock.url("/v1/messages"),
+        &anthropic_request("go", true),
+        &[],
+    )
+    .await;
     let events = parse_sse(&resp.text().await.unwrap());
     let start = events[0].json();
     assert_eq!(start["message"]["usage"]["input_tokens"], 50);
@@ -90,7 +129,10 @@ async fn thinking_then_text_then_tools_stream() {
         match e.event.as_deref().unwrap() {
             "content_block_start" => {
                 assert_eq!(v["index"].as_u64().unwrap() as usize, blocks.len());
-                blocks.push((v["content_block"]["type"].as_str().unwrap().to_owned(), String::new()));
+                blocks.push((
+                    v["content_block"]["type"].as_str().unwrap().to_owned(),
+                    String::new(),
+                ));
             }
             "content_block_delta" => {
                 let d = &v["delta"];
@@ -125,7 +167,12 @@ async fn tool_use_and_stop_sequence_json() {
     let url = mock.url("/v1/messages");
     let v = json_of(post(&c, &url, &anthropic_request("a", false), &[]).await).await;
     assert_eq!(v["content"][0]["type"], "tool_use");
-    assert!(v["content"][0]["id"].as_str().unwrap().starts_with("toolu_01"));
+    assert!(
+        v["content"][0]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("toolu_01")
+    );
     assert_eq!(v["content"][0]["input"], json!({"id": 7}));
     assert_eq!(v["stop_reason"], "tool_use");
     let v = json_of(post(&c, &url, &anthropic_request("b", false), &[]).await).await;
@@ -158,7 +205,13 @@ async fn error_shape_from_headers_with_http_date_retry_after() {
 async fn error_event_mid_stream() {
     let mock = MockLlm::start().await.unwrap();
     mock.enqueue(Reply::echo().with_error_event_after(4, 529));
-    let resp = post(&client(), &mock.url("/v1/messages"), &anthropic_request("a", true), &[]).await;
+    let resp = post(
+        &client(),
+        &mock.url("/v1/messages"),
+        &anthropic_request("a", true),
+        &[],
+    )
+    .await;
     assert_eq!(resp.status(), 200);
     let events = parse_sse(&resp.text().await.unwrap());
     assert_eq!(events.len(), 5);

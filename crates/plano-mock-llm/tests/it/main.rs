@@ -1,6 +1,10 @@
 //! Integration tests: a real mock on a real socket, driven by reqwest over plain HTTP.
 //! One test binary (modules below) keeps link time down on the shared 2-core box.
 
+// Test code: a failed unwrap is a failed test. clippy.toml's allow-*-in-tests only covers
+// `#[test]` fns, not the helpers shared between them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod anthropic;
 mod binary;
 mod faults;
@@ -11,8 +15,25 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use serde_json::Value;
 
+/// Install the TLS crypto provider reqwest insists on, even for plain http.
+pub fn init_tls() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 pub fn client() -> reqwest::Client {
+    init_tls();
     reqwest::Client::builder().build().unwrap()
+}
+
+pub fn h2_client() -> reqwest::Client {
+    init_tls();
+    reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .unwrap()
 }
 
 /// POST a JSON body; returns the response.

@@ -12,7 +12,10 @@ async fn records_requests_in_order() {
         &c,
         &mock.url("/openai/deployments/gpt/chat/completions?api-version=2024-10-21"),
         &openai_request("first", false),
-        &[("authorization", "Bearer sk-test"), ("api-key", "azure-key")],
+        &[
+            ("authorization", "Bearer sk-test"),
+            ("api-key", "azure-key"),
+        ],
     )
     .await;
     post(
@@ -26,8 +29,14 @@ async fn records_requests_in_order() {
     let reqs = mock.requests();
     assert_eq!(reqs.len(), 2);
     assert_eq!(reqs[0].method, "POST");
-    assert_eq!(reqs[0].path, "/openai/deployments/gpt/chat/completions?api-version=2024-10-21");
-    assert_eq!(reqs[0].path_only(), "/openai/deployments/gpt/chat/completions");
+    assert_eq!(
+        reqs[0].path,
+        "/openai/deployments/gpt/chat/completions?api-version=2024-10-21"
+    );
+    assert_eq!(
+        reqs[0].path_only(),
+        "/openai/deployments/gpt/chat/completions"
+    );
     assert_eq!(reqs[0].header("Authorization"), Some("Bearer sk-test"));
     assert_eq!(reqs[0].header("api-key"), Some("azure-key"));
     assert!(reqs[0].headers.iter().all(|(n, _)| *n == n.to_lowercase()));
@@ -38,7 +47,13 @@ async fn records_requests_in_order() {
     assert_eq!(mock.last_request().unwrap().path, "/v1/messages");
 
     mock.set_recording(false);
-    post(&c, &mock.url("/v1/messages"), &anthropic_request("x", false), &[]).await;
+    post(
+        &c,
+        &mock.url("/v1/messages"),
+        &anthropic_request("x", false),
+        &[],
+    )
+    .await;
     assert_eq!(mock.requests().len(), 2);
     mock.clear_requests();
     assert!(mock.requests().is_empty());
@@ -49,9 +64,23 @@ async fn records_requests_in_order() {
 async fn control_endpoint_lists_and_clears() {
     let mock = MockLlm::start().await.unwrap();
     let c = client();
-    post(&c, &mock.url("/v1/chat/completions"), &openai_request("hi", false), &[]).await;
-    let list: serde_json::Value =
-        serde_json::from_slice(&c.get(mock.url("/_mock/requests")).send().await.unwrap().bytes().await.unwrap()).unwrap();
+    post(
+        &c,
+        &mock.url("/v1/chat/completions"),
+        &openai_request("hi", false),
+        &[],
+    )
+    .await;
+    let list: serde_json::Value = serde_json::from_slice(
+        &c.get(mock.url("/_mock/requests"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(list[0]["path"], "/v1/chat/completions");
     let resp = c.delete(mock.url("/_mock/requests")).send().await.unwrap();

@@ -22,7 +22,10 @@ pub enum ContentBlock {
 impl ContentBlock {
     /// A plain text block.
     pub fn text(text: impl Into<String>) -> Self {
-        ContentBlock::Text(TextBlock { text: text.into(), extra: Map::new() })
+        ContentBlock::Text(TextBlock {
+            text: text.into(),
+            extra: Map::new(),
+        })
     }
 
     /// The `type` string of this block.

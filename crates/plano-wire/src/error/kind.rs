@@ -46,16 +46,26 @@ impl ErrorKind {
     /// Classifies a `type` string from either API (plus a few common provider spellings).
     pub fn from_type_str(s: &str) -> Option<Self> {
         Some(match s {
-            "invalid_request_error" | "invalid_request" | "bad_request" | "BadRequestError" => ErrorKind::InvalidRequest,
-            "authentication_error" | "invalid_api_key" | "unauthorized" => ErrorKind::Authentication,
+            "invalid_request_error" | "invalid_request" | "bad_request" | "BadRequestError" => {
+                ErrorKind::InvalidRequest
+            }
+            "authentication_error" | "invalid_api_key" | "unauthorized" => {
+                ErrorKind::Authentication
+            }
             "billing_error" | "insufficient_quota" => ErrorKind::Billing,
             "permission_error" | "permission_denied" | "forbidden" => ErrorKind::Permission,
             "not_found_error" | "not_found" | "model_not_found" => ErrorKind::NotFound,
             "request_too_large" => ErrorKind::RequestTooLarge,
-            "rate_limit_error" | "rate_limit_exceeded" | "tokens" | "requests" => ErrorKind::RateLimit,
+            "rate_limit_error" | "rate_limit_exceeded" | "tokens" | "requests" => {
+                ErrorKind::RateLimit
+            }
             "timeout_error" | "timeout" => ErrorKind::Timeout,
-            "overloaded_error" | "overloaded" | "service_unavailable" | "engine_overloaded" => ErrorKind::Overloaded,
-            "api_error" | "server_error" | "internal_server_error" | "internal_error" => ErrorKind::Server,
+            "overloaded_error" | "overloaded" | "service_unavailable" | "engine_overloaded" => {
+                ErrorKind::Overloaded
+            }
+            "api_error" | "server_error" | "internal_server_error" | "internal_error" => {
+                ErrorKind::Server
+            }
             _ => return None,
         })
     }
@@ -128,14 +138,29 @@ mod tests {
         ];
         for (status, openai, anthropic) in cases {
             let kind = ErrorKind::from_status(status);
-            assert_eq!((kind.openai_type(), kind.anthropic_type()), (openai, anthropic), "{status}");
+            assert_eq!(
+                (kind.openai_type(), kind.anthropic_type()),
+                (openai, anthropic),
+                "{status}"
+            );
         }
     }
 
     #[test]
     fn every_spelling_round_trips() {
         use ErrorKind::*;
-        for kind in [InvalidRequest, Authentication, Billing, Permission, NotFound, RequestTooLarge, RateLimit, Timeout, Overloaded, Server] {
+        for kind in [
+            InvalidRequest,
+            Authentication,
+            Billing,
+            Permission,
+            NotFound,
+            RequestTooLarge,
+            RateLimit,
+            Timeout,
+            Overloaded,
+            Server,
+        ] {
             assert_eq!(ErrorKind::from_type_str(kind.anthropic_type()), Some(kind));
             let via_openai = ErrorKind::from_type_str(kind.openai_type()).unwrap();
             assert_eq!(via_openai.openai_type(), kind.openai_type());

@@ -18,11 +18,13 @@ pub struct ParsedError {
     pub code: Option<String>,
     /// The provider's `param`, if it gave one.
     pub param: Option<String>,
-    /// The classification: from `type` when recognized, else from the status.
+    /// The classification: from a specific `type` when recognized, else from the status.
     pub kind: ErrorKind,
 }
 
 /// Reads an error body of any shape.
+///
+/// The kind comes from the status, unless the provider's `type` names something more specific.
 ///
 /// Understood: the OpenAI and Anthropic envelopes, `{"error":"text"}`, `{"message":..}` / `{"detail":..}`
 /// (FastAPI, Bedrock), and a one-element array of any of those (Gemini). Anything else, including non-JSON, is
@@ -51,8 +53,15 @@ pub fn parse_error_body(status: u16, body: &[u8]) -> ParsedError {
     if parsed.message.is_empty() {
         parsed.message = format!("upstream returned HTTP {status}");
     }
-    if let Some(kind) = parsed.type_str.as_deref().and_then(ErrorKind::from_type_str) {
-        parsed.kind = kind;
+    // A specific `type` (overloaded, rate limit, ...) beats the status, but the generic ones do not: OpenAI
+    // answers a bad key with 401 and `invalid_request_error`, and that is an authentication error.
+    match parsed
+        .type_str
+        .as_deref()
+        .and_then(ErrorKind::from_type_str)
+    {
+        Some(ErrorKind::InvalidRequest | ErrorKind::Server) | None => {}
+        Some(kind) => parsed.kind = kind,
     }
     parsed
 }
@@ -126,21 +135,54 @@ mod tests {
 
     #[test]
     fn anthropic_envelope_type_wins_over_status() {
-        let p = parse_error_body(500, br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#);
-        assert_eq!((p.message.as_str(), p.kind), ("Overloaded", ErrorKind::Overloaded));
+        let p = parse_error_body(
+            500,
+            br#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#,
+        );
+        assert_eq!(
+            (p.message.as_str(), p.kind),
+            ("Overloaded", ErrorKind::Overloaded)
+        );
     }
 
     #[test]
     fn other_shapes() {
-        assert_eq!(parse_error_body(500, br#"{"error":"boom"}"#).message, "boom");
-        assert_eq!(parse_error_body(422, br#"{"detail":[{"loc":["body"],"msg":"bad"}]}"#).message, r#"[{"loc":["body"],"msg":"bad"}]"#);
-        assert_eq!(parse_error_body(400, br#"{"message":"Malformed input"}"#).message, "Malformed input");
-        let gemini = parse_error_body(429, br#"[{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED"}}]"#);
-        assert_eq!((gemini.message.as_str(), gemini.code.as_deref(), gemini.kind), ("quota", Some("429"), ErrorKind::RateLimit));
-        assert_eq!(parse_error_body(503, b"  upstream connect error  ").message, "upstream connect error");
-        assert_eq!(parse_error_body(502, b"").message, "upstream returned HTTP 502");
-        assert_eq!(parse_error_body(502, br#"{"unexpected":true}"#).message, r#"{"unexpected":true}"#);
-        assert_eq!(parse_error_body(502, b"\xff\xfe bad").message, "\u{fffd}\u{fffd} bad");
+        assert_eq!(
+            parse_error_body(500, br#"{"error":"boom"}"#).message,
+            "boom"
+        );
+        assert_eq!(
+            parse_error_body(422, br#"{"detail":[{"loc":["body"],"msg":"bad"}]}"#).message,
+            r#"[{"loc":["body"],"msg":"bad"}]"#
+        );
+        assert_eq!(
+            parse_error_body(400, br#"{"message":"Malformed input"}"#).message,
+            "Malformed input"
+        );
+        let gemini = parse_error_body(
+            429,
+            br#"[{"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED"}}]"#,
+        );
+        assert_eq!(
+            (gemini.message.as_str(), gemini.code.as_deref(), gemini.kind),
+            ("quota", Some("429"), ErrorKind::RateLimit)
+        );
+        assert_eq!(
+            parse_error_body(503, b"  upstream connect error  ").message,
+            "upstream connect error"
+        );
+        assert_eq!(
+            parse_error_body(502, b"").message,
+            "upstream returned HTTP 502"
+        );
+        assert_eq!(
+            parse_error_body(502, br#"{"unexpected":true}"#).message,
+            r#"{"unexpected":true}"#
+        );
+        assert_eq!(
+            parse_error_body(502, b"\xff\xfe bad").message,
+            "\u{fffd}\u{fffd} bad"
+        );
     }
 
     #[test]

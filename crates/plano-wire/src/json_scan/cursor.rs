@@ -32,7 +32,10 @@ impl<'a> Cursor<'a> {
     }
 
     pub(super) fn syntax(&self, expected: &'static str) -> ScanError {
-        ScanError::Syntax { offset: self.i, expected }
+        ScanError::Syntax {
+            offset: self.i,
+            expected,
+        }
     }
 
     pub(super) fn truncated(&self) -> ScanError {
@@ -109,7 +112,11 @@ impl<'a> Cursor<'a> {
                         closers.pop();
                     }
                     Some(_) => {
-                        return Err(self.syntax(if closer == b'}' { "`,` or `}`" } else { "`,` or `]`" }));
+                        return Err(self.syntax(if closer == b'}' {
+                            "`,` or `}`"
+                        } else {
+                            "`,` or `]`"
+                        }));
                     }
                     None => return Err(self.truncated()),
                 }
@@ -164,7 +171,9 @@ impl<'a> Cursor<'a> {
                     // A high surrogate must be followed by an escaped low surrogate (serde_json rejects lone
                     // surrogates when it builds a `String`, and so do we).
                     0xD800..=0xDBFF => {
-                        if self.b.get(self.i) != Some(&b'\\') || self.b.get(self.i + 1) != Some(&b'u') {
+                        if self.b.get(self.i) != Some(&b'\\')
+                            || self.b.get(self.i + 1) != Some(&b'u')
+                        {
                             return Err(self.syntax("a low surrogate escape"));
                         }
                         self.i += 2;
@@ -225,7 +234,9 @@ impl<'a> Cursor<'a> {
         if self.peek() == Some(b'.') {
             self.i += 1;
             if self.digits() == 0 {
-                return Err(self.peek().map_or(self.truncated(), |_| self.syntax("a digit")));
+                return Err(self
+                    .peek()
+                    .map_or(self.truncated(), |_| self.syntax("a digit")));
             }
         }
         if let Some(b'e' | b'E') = self.peek() {
@@ -234,7 +245,9 @@ impl<'a> Cursor<'a> {
                 self.i += 1;
             }
             if self.digits() == 0 {
-                return Err(self.peek().map_or(self.truncated(), |_| self.syntax("a digit")));
+                return Err(self
+                    .peek()
+                    .map_or(self.truncated(), |_| self.syntax("a digit")));
             }
         }
         Ok(())
@@ -247,7 +260,9 @@ impl<'a> Cursor<'a> {
                 self.i = end;
                 Ok(())
             }
-            _ if word.starts_with(&self.b[self.i..]) => Err(ScanError::Truncated { offset: self.b.len() }),
+            _ if word.starts_with(&self.b[self.i..]) => Err(ScanError::Truncated {
+                offset: self.b.len(),
+            }),
             _ => Err(self.syntax("`true`, `false` or `null`")),
         }
     }
@@ -289,5 +304,7 @@ pub(super) fn unescape(raw: &str) -> String {
 }
 
 fn hex_unit(chars: &mut std::str::Chars<'_>) -> u32 {
-    (0..4).fold(0, |acc, _| acc * 16 + chars.next().and_then(|c| c.to_digit(16)).unwrap_or(0))
+    (0..4).fold(0, |acc, _| {
+        acc * 16 + chars.next().and_then(|c| c.to_digit(16)).unwrap_or(0)
+    })
 }

@@ -26,9 +26,23 @@ fn escaped_key_and_value() {
 #[test]
 fn stream_null_false_and_absent() {
     assert_eq!(scan_request(br#"{"stream":null}"#).unwrap().stream, None);
-    assert_eq!(scan_request(br#"{"stream":false}"#).unwrap().stream, Some(false));
-    assert_eq!(scan_request(br#"{}"#).unwrap(), RequestScan { model: None, stream: None, open_brace: 0, empty: true });
-    assert_eq!(scan_request(br#"{"stream":"yes"}"#), Err(ScanError::StreamNotBool));
+    assert_eq!(
+        scan_request(br#"{"stream":false}"#).unwrap().stream,
+        Some(false)
+    );
+    assert_eq!(
+        scan_request(br#"{}"#).unwrap(),
+        RequestScan {
+            model: None,
+            stream: None,
+            open_brace: 0,
+            empty: true
+        }
+    );
+    assert_eq!(
+        scan_request(br#"{"stream":"yes"}"#),
+        Err(ScanError::StreamNotBool)
+    );
 }
 
 #[test]
@@ -59,7 +73,11 @@ fn rejects_malformed() {
         b"{\"model\":\"a\",\"model\":\"b\"}",
     ];
     for case in cases {
-        assert!(scan_request(case).is_err(), "accepted {:?}", String::from_utf8_lossy(case));
+        assert!(
+            scan_request(case).is_err(),
+            "accepted {:?}",
+            String::from_utf8_lossy(case)
+        );
     }
 }
 
@@ -84,14 +102,31 @@ fn replace_keeps_every_other_byte() {
 #[test]
 fn insert_and_set_model() {
     assert_eq!(set_model(b" { } ", "m").unwrap(), b" {\"model\":\"m\" } ");
-    assert_eq!(set_model(b"{\"a\":1}", "m").unwrap(), b"{\"model\":\"m\",\"a\":1}");
-    assert_eq!(set_model(b"{\"model\":\"x\"}", "m").unwrap(), b"{\"model\":\"m\"}");
     assert_eq!(
-        insert_top_level_field(b"{\"a\":1}", "stream_options", b" {\"include_usage\":true} ").unwrap(),
+        set_model(b"{\"a\":1}", "m").unwrap(),
+        b"{\"model\":\"m\",\"a\":1}"
+    );
+    assert_eq!(
+        set_model(b"{\"model\":\"x\"}", "m").unwrap(),
+        b"{\"model\":\"m\"}"
+    );
+    assert_eq!(
+        insert_top_level_field(
+            b"{\"a\":1}",
+            "stream_options",
+            b" {\"include_usage\":true} "
+        )
+        .unwrap(),
         b"{\"stream_options\": {\"include_usage\":true} ,\"a\":1}"
     );
-    assert_eq!(insert_top_level_field(b"{}", "k", b"{"), Err(ScanError::InvalidValue));
-    assert_eq!(insert_top_level_field(b"{}", "k", b"1 2"), Err(ScanError::InvalidValue));
+    assert_eq!(
+        insert_top_level_field(b"{}", "k", b"{"),
+        Err(ScanError::InvalidValue)
+    );
+    assert_eq!(
+        insert_top_level_field(b"{}", "k", b"1 2"),
+        Err(ScanError::InvalidValue)
+    );
 }
 
 fn leaf() -> impl Strategy<Value = Value> {
@@ -116,7 +151,11 @@ fn value() -> impl Strategy<Value = Value> {
 }
 
 fn key() -> impl Strategy<Value = String> {
-    prop_oneof![Just("model".to_owned()), Just("stream".to_owned()), "[a-z\"\\\\é]{0,6}"]
+    prop_oneof![
+        Just("model".to_owned()),
+        Just("stream".to_owned()),
+        "[a-z\"\\\\é]{0,6}"
+    ]
 }
 
 fn object() -> impl Strategy<Value = Value> {

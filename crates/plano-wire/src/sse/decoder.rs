@@ -100,6 +100,13 @@ impl SseDecoder {
         self.buf.len()
     }
 
+    /// Whether an event has started (some field line was read) but not been dispatched yet. A proxy that
+    /// forwards complete lines uses this to know if the client is mid-event.
+    pub fn in_event(&self) -> bool {
+        let p = &self.pending;
+        !matches!(p.data, Data::None) || p.event.is_some() || p.id.is_some() || p.retry.is_some()
+    }
+
     /// The next complete frame, `Ok(None)` when more input is needed.
     pub fn next_frame(&mut self) -> Result<Option<SseFrame>, SseError> {
         if let Some(err) = self.failed {

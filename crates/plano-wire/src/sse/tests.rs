@@ -32,7 +32,9 @@ fn data(frames: &[SseFrame]) -> Vec<String> {
 
 #[test]
 fn basic_fields_and_spacing() {
-    let frames = decode_all(&[b"event: message_start\ndata: {\"a\":1}\nid: 7\nretry: 250\n\ndata:nospace\n\n"]);
+    let frames = decode_all(&[
+        b"event: message_start\ndata: {\"a\":1}\nid: 7\nretry: 250\n\ndata:nospace\n\n",
+    ]);
     assert_eq!(frames.len(), 2);
     assert_eq!(frames[0].event_name(), Some("message_start"));
     assert_eq!(&frames[0].data[..], b"{\"a\":1}");
@@ -49,7 +51,10 @@ fn only_one_leading_space_is_stripped() {
 
 #[test]
 fn multi_line_data_joined_with_lf() {
-    assert_eq!(data(&decode_all(&[b"data: a\ndata: b\ndata:\n\n"])), ["a\nb\n"]);
+    assert_eq!(
+        data(&decode_all(&[b"data: a\ndata: b\ndata:\n\n"])),
+        ["a\nb\n"]
+    );
 }
 
 #[test]
@@ -89,9 +94,15 @@ fn invalid_retry_and_nul_id_ignored() {
 
 #[test]
 fn bom_stripped_even_when_split() {
-    assert_eq!(data(&decode_all(&[b"\xEF", b"\xBB", b"\xBFdata: x\n\n"])), ["x"]);
+    assert_eq!(
+        data(&decode_all(&[b"\xEF", b"\xBB", b"\xBFdata: x\n\n"])),
+        ["x"]
+    );
     // Only at the very start.
-    assert_eq!(decode_all(&[b"data: x\n\n\xEF\xBB\xBFdata: y\n\n"]).len(), 1);
+    assert_eq!(
+        decode_all(&[b"data: x\n\n\xEF\xBB\xBFdata: y\n\n"]).len(),
+        1
+    );
 }
 
 #[test]
@@ -136,7 +147,10 @@ fn encoder_round_trips_through_decoder() {
         &b"event: message_delta\ndata: {\"x\":1}\n\nevent: bad\ndata: a\ndata: b\ndata: c\ndata: d\n\ndata: [DONE]\n\ndata: {\"k\":\"v\\nw\"}\n\n"[..]
     );
     let frames = decode_all(&[&out]);
-    assert_eq!(data(&frames), ["{\"x\":1}", "a\nb\nc\nd", "[DONE]", "{\"k\":\"v\\nw\"}"]);
+    assert_eq!(
+        data(&frames),
+        ["{\"x\":1}", "a\nb\nc\nd", "[DONE]", "{\"k\":\"v\\nw\"}"]
+    );
 }
 
 fn stream_strategy() -> impl Strategy<Value = Vec<u8>> {
@@ -157,7 +171,11 @@ fn stream_strategy() -> impl Strategy<Value = Vec<u8>> {
         proptest::collection::vec((line, ending), 0..24),
     )
         .prop_map(|(bom, lines)| {
-            let mut s = if bom { "\u{feff}".to_owned() } else { String::new() };
+            let mut s = if bom {
+                "\u{feff}".to_owned()
+            } else {
+                String::new()
+            };
             for (l, e) in lines {
                 s.push_str(&l);
                 s.push_str(e);

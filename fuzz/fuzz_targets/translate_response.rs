@@ -1,0 +1,26 @@
+//! `translate_response`: arbitrary upstream response and error bodies through both directions. Errors are
+//! fine; panics are not; successful outputs and every error envelope must be JSON objects.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use plano_catalog::Api;
+use plano_translate::{ResponseContext, translate_error_body, translate_response};
+
+fuzz_target!(|input: &[u8]| {
+    let Some((&seed, body)) = input.split_first() else { return };
+    let (upstream, client) = if seed & 1 == 0 {
+        (Api::AnthropicMessages, Api::OpenAiChat)
+    } else {
+        (Api::OpenAiChat, Api::AnthropicMessages)
+    };
+    let ctx = ResponseContext::new(1, "req");
+    if let Ok(out) = translate_response(upstream, client, body, &ctx) {
+        let value: serde_json::Value = serde_json::from_slice(&out).expect("translated response is JSON");
+        assert!(value.is_object());
+    }
+    let status = 400 + u16::from(seed >> 1);
+    let envelope: serde_json::Value =
+        serde_json::from_slice(&translate_error_body(upstream, client, status, body)).expect("error envelope is JSON");
+    assert!(envelope.is_object());
+});
