@@ -257,6 +257,10 @@ pub fn run(opts: Options) -> Result<RunResult> {
     let wall0 = Instant::now();
     let load_before = procfs::loadavg();
     let cpu_before = procfs::machine_cpu();
+    // Before pinning: afterwards this process would see only its own CPU.
+    let nproc = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     if opts.pin {
         // The load generator shares CPU 0 with the mock; `-a` covers all our threads.
         let status = std::process::Command::new("taskset")
@@ -356,9 +360,7 @@ pub fn run(opts: Options) -> Result<RunResult> {
     };
     let machine = Machine {
         date_utc: crate::report::utc_now(),
-        nproc: std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(0),
+        nproc,
         cpu_model: procfs::cpu_model(),
         kernel: std::fs::read_to_string("/proc/sys/kernel/osrelease")
             .map(|s| s.trim().to_owned())

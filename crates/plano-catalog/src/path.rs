@@ -39,15 +39,26 @@ pub fn upstream_path(
     azure_api_version: Option<&str>,
 ) -> String {
     let prefix = prefix.trim_end_matches('/');
-    let lead = if prefix.is_empty() || prefix.starts_with('/') { "" } else { "/" };
+    let lead = if prefix.is_empty() || prefix.starts_with('/') {
+        ""
+    } else {
+        "/"
+    };
     match spec.path_style {
         PathStyle::BedrockConverse => {
-            let op = if stream { "converse-stream" } else { "converse" };
+            let op = if stream {
+                "converse-stream"
+            } else {
+                "converse"
+            };
             format!("{lead}{prefix}/model/{model}/{op}")
         }
         PathStyle::AzureDeployments => {
             let version = azure_api_version.unwrap_or(DEFAULT_AZURE_API_VERSION);
-            format!("{lead}{prefix}/{model}/{}?api-version={version}", suffix(api))
+            format!(
+                "{lead}{prefix}/{model}/{}?api-version={version}",
+                suffix(api)
+            )
         }
         PathStyle::Standard => format!("{lead}{prefix}/{}", suffix(api)),
     }
@@ -66,7 +77,13 @@ mod tests {
     use super::*;
     use crate::providers::lookup;
 
-    fn path(provider: &str, base_path: Option<&str>, api: Api, model: &str, stream: bool) -> String {
+    fn path(
+        provider: &str,
+        base_path: Option<&str>,
+        api: Api,
+        model: &str,
+        stream: bool,
+    ) -> String {
         let spec = lookup(provider).unwrap_or_else(|| lookup("openai").unwrap());
         let prefix = effective_prefix(spec, provider, base_path);
         upstream_path(spec, prefix, api, model, stream, None)
@@ -75,12 +92,30 @@ mod tests {
     #[test]
     fn worked_examples_of_the_spec() {
         use Api::*;
-        assert_eq!(path("openai", None, OpenAiChat, "gpt-4o", false), "/v1/chat/completions");
-        assert_eq!(path("openai", None, OpenAiResponses, "gpt-4o", false), "/v1/responses");
-        assert_eq!(path("groq", None, OpenAiChat, "m", false), "/openai/v1/chat/completions");
-        assert_eq!(path("zhipu", None, OpenAiChat, "glm", false), "/api/paas/v4/chat/completions");
         assert_eq!(
-            path("zhipu", Some("/api/coding/paas/v4"), OpenAiChat, "glm", false),
+            path("openai", None, OpenAiChat, "gpt-4o", false),
+            "/v1/chat/completions"
+        );
+        assert_eq!(
+            path("openai", None, OpenAiResponses, "gpt-4o", false),
+            "/v1/responses"
+        );
+        assert_eq!(
+            path("groq", None, OpenAiChat, "m", false),
+            "/openai/v1/chat/completions"
+        );
+        assert_eq!(
+            path("zhipu", None, OpenAiChat, "glm", false),
+            "/api/paas/v4/chat/completions"
+        );
+        assert_eq!(
+            path(
+                "zhipu",
+                Some("/api/coding/paas/v4"),
+                OpenAiChat,
+                "glm",
+                false
+            ),
             "/api/coding/paas/v4/chat/completions"
         );
         assert_eq!(
@@ -88,26 +123,59 @@ mod tests {
             "/openai/deployments/gpt-4-deployment/chat/completions?api-version=2025-01-01-preview"
         );
         assert_eq!(
-            path("azure_openai", Some("/custom/azure/path"), OpenAiChat, "gpt-4-deployment", false),
+            path(
+                "azure_openai",
+                Some("/custom/azure/path"),
+                OpenAiChat,
+                "gpt-4-deployment",
+                false
+            ),
             "/custom/azure/path/gpt-4-deployment/chat/completions?api-version=2025-01-01-preview"
         );
         assert_eq!(
-            path("amazon_bedrock", None, OpenAiChat, "us.amazon.nova-pro-v1:0", true),
+            path(
+                "amazon_bedrock",
+                None,
+                OpenAiChat,
+                "us.amazon.nova-pro-v1:0",
+                true
+            ),
             "/model/us.amazon.nova-pro-v1:0/converse-stream"
         );
         assert_eq!(
-            path("amazon_bedrock", Some("/custom/path"), OpenAiChat, "m", false),
+            path(
+                "amazon_bedrock",
+                Some("/custom/path"),
+                OpenAiChat,
+                "m",
+                false
+            ),
             "/custom/path/model/m/converse"
         );
-        assert_eq!(path("anthropic", Some("/api/v2"), AnthropicMessages, "c", false), "/api/v2/messages");
+        assert_eq!(
+            path("anthropic", Some("/api/v2"), AnthropicMessages, "c", false),
+            "/api/v2/messages"
+        );
         assert_eq!(
             path("openai", Some("/custom/api/v2"), OpenAiChat, "m", false),
             "/custom/api/v2/chat/completions"
         );
-        assert_eq!(path("openai", Some("/"), OpenAiChat, "m", false), "/v1/chat/completions");
-        assert_eq!(path("gemini", None, OpenAiChat, "g", false), "/v1beta/openai/chat/completions");
-        assert_eq!(path("qwen", None, OpenAiChat, "q", false), "/compatible-mode/v1/chat/completions");
-        assert_eq!(path("perplexity", None, OpenAiChat, "sonar", false), "/chat/completions");
+        assert_eq!(
+            path("openai", Some("/"), OpenAiChat, "m", false),
+            "/v1/chat/completions"
+        );
+        assert_eq!(
+            path("gemini", None, OpenAiChat, "g", false),
+            "/v1beta/openai/chat/completions"
+        );
+        assert_eq!(
+            path("qwen", None, OpenAiChat, "q", false),
+            "/compatible-mode/v1/chat/completions"
+        );
+        assert_eq!(
+            path("perplexity", None, OpenAiChat, "sonar", false),
+            "/chat/completions"
+        );
     }
 
     #[test]
@@ -116,7 +184,10 @@ mod tests {
             path("groq", Some("/openai/v1"), Api::OpenAiChat, "m", false),
             "/openai/v1/chat/completions"
         );
-        assert_eq!(path("ollama", Some("/v1/"), Api::OpenAiChat, "m", false), "/v1/chat/completions");
+        assert_eq!(
+            path("ollama", Some("/v1/"), Api::OpenAiChat, "m", false),
+            "/v1/chat/completions"
+        );
     }
 
     #[test]

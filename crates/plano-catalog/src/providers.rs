@@ -83,7 +83,8 @@ impl ProviderSpec {
 
     /// The default base URL (origin + default path prefix), if the provider has a public host.
     pub fn default_base_url(&self) -> Option<String> {
-        self.default_origin.map(|o| format!("{o}{}", self.default_path_prefix))
+        self.default_origin
+            .map(|o| format!("{o}{}", self.default_path_prefix))
     }
 }
 
@@ -119,9 +120,19 @@ pub static TABLE: &[ProviderSpec] = &[
         auth: AuthStyle::AnthropicKey,
         native_messages: true,
         native_chat: false,
-        ..openai_compatible("anthropic", "Anthropic", Some("https://api.anthropic.com"), "/v1")
+        ..openai_compatible(
+            "anthropic",
+            "Anthropic",
+            Some("https://api.anthropic.com"),
+            "/v1",
+        )
     },
-    openai_compatible("deepseek", "Deepseek", Some("https://api.deepseek.com"), "/v1"),
+    openai_compatible(
+        "deepseek",
+        "Deepseek",
+        Some("https://api.deepseek.com"),
+        "/v1",
+    ),
     openai_compatible("mistral", "Mistral", Some("https://api.mistral.ai"), "/v1"),
     openai_compatible("groq", "Groq", Some("https://api.groq.com"), "/openai/v1"),
     ProviderSpec {
@@ -135,29 +146,69 @@ pub static TABLE: &[ProviderSpec] = &[
     },
     ProviderSpec {
         aliases: &["together"],
-        ..openai_compatible("together_ai", "together_ai", Some("https://api.together.xyz"), "/v1")
+        ..openai_compatible(
+            "together_ai",
+            "together_ai",
+            Some("https://api.together.xyz"),
+            "/v1",
+        )
     },
     ProviderSpec {
         native_responses: true,
         ..openai_compatible("xai", "xai", Some("https://api.x.ai"), "/v1")
     },
-    openai_compatible("moonshotai", "moonshotai", Some("https://api.moonshot.ai"), "/v1"),
-    openai_compatible("zhipu", "zhipu", Some("https://open.bigmodel.cn"), "/api/paas/v4"),
-    openai_compatible("xiaomi", "xiaomi", Some("https://api.xiaomimimo.com"), "/v1"),
+    openai_compatible(
+        "moonshotai",
+        "moonshotai",
+        Some("https://api.moonshot.ai"),
+        "/v1",
+    ),
+    openai_compatible(
+        "zhipu",
+        "zhipu",
+        Some("https://open.bigmodel.cn"),
+        "/api/paas/v4",
+    ),
+    openai_compatible(
+        "xiaomi",
+        "xiaomi",
+        Some("https://api.xiaomimimo.com"),
+        "/v1",
+    ),
     ProviderSpec {
         aliases: &["do", "do_ai"],
-        ..openai_compatible("digitalocean", "digitalocean", Some("https://inference.do-ai.run"), "/v1")
+        ..openai_compatible(
+            "digitalocean",
+            "digitalocean",
+            Some("https://inference.do-ai.run"),
+            "/v1",
+        )
     },
     ProviderSpec {
         native_messages: true,
         native_responses: true,
-        ..openai_compatible("vercel", "vercel", Some("https://ai-gateway.vercel.sh"), "/v1")
+        ..openai_compatible(
+            "vercel",
+            "vercel",
+            Some("https://ai-gateway.vercel.sh"),
+            "/v1",
+        )
     },
-    openai_compatible("openrouter", "openrouter", Some("https://openrouter.ai"), "/api/v1"),
+    openai_compatible(
+        "openrouter",
+        "openrouter",
+        Some("https://openrouter.ai"),
+        "/api/v1",
+    ),
     openai_compatible("edenai", "edenai", Some("https://api.edenai.run"), "/v3"),
     ProviderSpec {
         native_responses: true,
-        ..openai_compatible("chatgpt", "chatgpt", Some("https://chatgpt.com"), "/backend-api/codex")
+        ..openai_compatible(
+            "chatgpt",
+            "chatgpt",
+            Some("https://chatgpt.com"),
+            "/backend-api/codex",
+        )
     },
     ProviderSpec {
         base_url_required: true,
@@ -193,7 +244,8 @@ pub static TABLE: &[ProviderSpec] = &[
 /// Finds a provider family by prefix or alias, ignoring ASCII case.
 pub fn lookup(prefix: &str) -> Option<&'static ProviderSpec> {
     TABLE.iter().find(|p| {
-        p.id.eq_ignore_ascii_case(prefix) || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(prefix))
+        p.id.eq_ignore_ascii_case(prefix)
+            || p.aliases.iter().any(|a| a.eq_ignore_ascii_case(prefix))
     })
 }
 
@@ -227,12 +279,30 @@ mod tests {
         let groq = lookup("groq").unwrap();
         let bedrock = lookup("amazon_bedrock").unwrap();
         assert_eq!(openai.upstream_api_for(Api::OpenAiChat), Api::OpenAiChat);
-        assert_eq!(openai.upstream_api_for(Api::AnthropicMessages), Api::OpenAiChat);
-        assert_eq!(openai.upstream_api_for(Api::OpenAiResponses), Api::OpenAiResponses);
-        assert_eq!(anthropic.upstream_api_for(Api::OpenAiChat), Api::AnthropicMessages);
-        assert_eq!(anthropic.upstream_api_for(Api::AnthropicMessages), Api::AnthropicMessages);
-        assert_eq!(groq.upstream_api_for(Api::AnthropicMessages), Api::OpenAiChat);
-        assert_eq!(bedrock.upstream_api_for(Api::OpenAiChat), Api::BedrockConverse);
+        assert_eq!(
+            openai.upstream_api_for(Api::AnthropicMessages),
+            Api::OpenAiChat
+        );
+        assert_eq!(
+            openai.upstream_api_for(Api::OpenAiResponses),
+            Api::OpenAiResponses
+        );
+        assert_eq!(
+            anthropic.upstream_api_for(Api::OpenAiChat),
+            Api::AnthropicMessages
+        );
+        assert_eq!(
+            anthropic.upstream_api_for(Api::AnthropicMessages),
+            Api::AnthropicMessages
+        );
+        assert_eq!(
+            groq.upstream_api_for(Api::AnthropicMessages),
+            Api::OpenAiChat
+        );
+        assert_eq!(
+            bedrock.upstream_api_for(Api::OpenAiChat),
+            Api::BedrockConverse
+        );
     }
 
     #[test]

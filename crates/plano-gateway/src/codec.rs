@@ -3,9 +3,9 @@
 
 use std::borrow::Cow;
 
+use bytes::BytesMut;
 use plano_catalog::Api;
 use plano_translate::{RequestOptions, ResponseContext, TranslateError};
-use bytes::BytesMut;
 use plano_wire::error::{self, ErrorKind};
 use plano_wire::json_scan::{self, RequestScan};
 
@@ -25,14 +25,20 @@ pub struct Scan {
 
 /// Phase 2: validates the body as one JSON object and finds `model` and `stream`.
 pub fn scan(body: &[u8]) -> Result<Scan, GatewayError> {
-    let raw = json_scan::scan_request(body)
-        .map_err(|e| GatewayError::bad_request("invalid_json", format!("invalid request body: {e}")))?;
+    let raw = json_scan::scan_request(body).map_err(|e| {
+        GatewayError::bad_request("invalid_json", format!("invalid request body: {e}"))
+    })?;
     let model = raw.model.map(|m| match m.value(body) {
         Cow::Borrowed(s) => s.to_string(),
         Cow::Owned(s) => s,
     });
     let stream = raw.stream.unwrap_or(false);
-    Ok(Scan { raw, model, stream, include_usage: false })
+    Ok(Scan {
+        raw,
+        model,
+        stream,
+        include_usage: false,
+    })
 }
 
 /// Whether an OpenAI client asked for usage in its stream (`stream_options.include_usage`).
@@ -47,9 +53,15 @@ pub fn with_model(body: &[u8], scan: &Scan, model: &str) -> Vec<u8> {
 }
 
 /// Phase 4, different APIs.
-pub fn translate_request(client: Api, upstream: Api, body: &[u8], model: &str) -> Result<Vec<u8>, GatewayError> {
+pub fn translate_request(
+    client: Api,
+    upstream: Api,
+    body: &[u8],
+    model: &str,
+) -> Result<Vec<u8>, GatewayError> {
     let opts = RequestOptions::new(model);
-    plano_translate::translate_request(client, upstream, body, &opts).map_err(|e| translate_failed(client, upstream, e))
+    plano_translate::translate_request(client, upstream, body, &opts)
+        .map_err(|e| translate_failed(client, upstream, e))
 }
 
 fn response_context(ctx: &RelayCtx, created_unix: u64) -> ResponseContext {
@@ -59,23 +71,39 @@ fn response_context(ctx: &RelayCtx, created_unix: u64) -> ResponseContext {
     rc
 }
 
-pub fn translate_response(ctx: &RelayCtx, created_unix: u64, body: &[u8]) -> Result<Vec<u8>, GatewayError> {
-    plano_translate::translate_response(ctx.upstream_api, ctx.client_api, body, &response_context(ctx, created_unix))
-        .map_err(|e| {
-            GatewayError::new(
-                http::StatusCode::BAD_GATEWAY,
-                "upstream_bad_response",
-                format!("could not translate the provider's response: {e}"),
-            )
-        })
+pub fn translate_response(
+    ctx: &RelayCtx,
+    created_unix: u64,
+    body: &[u8],
+) -> Result<Vec<u8>, GatewayError> {
+    plano_translate::translate_response(
+        ctx.upstream_api,
+        ctx.client_api,
+        body,
+        &response_context(ctx, created_unix),
+    )
+    .map_err(|e| {
+        GatewayError::new(
+            http::StatusCode::BAD_GATEWAY,
+            "upstream_bad_response",
+            format!("could not translate the provider's response: {e}"),
+        )
+    })
 }
 
 pub fn translate_error(upstream: Api, client: Api, status: u16, body: &[u8]) -> Vec<u8> {
     plano_translate::translate_error_body(upstream, client, status, body)
 }
 
-pub fn stream_translator(ctx: &RelayCtx, created_unix: u64) -> Result<Box<dyn StreamTranslator>, GatewayError> {
-    Ok(plano_translate::stream_translator(ctx.upstream_api, ctx.client_api, response_context(ctx, created_unix)))
+pub fn stream_translator(
+    ctx: &RelayCtx,
+    created_unix: u64,
+) -> Result<Box<dyn StreamTranslator>, GatewayError> {
+    Ok(plano_translate::stream_translator(
+        ctx.upstream_api,
+        ctx.client_api,
+        response_context(ctx, created_unix),
+    ))
 }
 
 /// A gateway error body in the client API's envelope.

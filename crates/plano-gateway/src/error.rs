@@ -24,7 +24,11 @@ pub struct GatewayError {
 
 impl GatewayError {
     pub fn new(status: StatusCode, label: &'static str, message: impl Into<String>) -> Self {
-        GatewayError { status, label, message: message.into() }
+        GatewayError {
+            status,
+            label,
+            message: message.into(),
+        }
     }
 
     pub fn bad_request(label: &'static str, message: impl Into<String>) -> Self {
@@ -41,7 +45,10 @@ impl GatewayError {
         let mut resp = Response::new(body::full(bytes));
         *resp.status_mut() = self.status;
         let h = resp.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         h.insert(X_PLANO_ERROR, HeaderValue::from_static(self.label));
         resp
     }

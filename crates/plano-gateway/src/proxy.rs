@@ -52,15 +52,26 @@ async fn run(
     let bytes = accept(body, gw.limits.max_body_bytes).await?;
     let mut scan = codec::scan(&bytes)?;
 
-    let resolved = gw.resolver.resolve(&gw.providers, scan.model.as_deref()).map_err(unresolved)?;
+    let resolved = gw
+        .resolver
+        .resolve(&gw.providers, scan.model.as_deref())
+        .map_err(unresolved)?;
     let upstream = &gw.upstreams[resolved.provider];
     let upstream_api = upstream.target.spec().upstream_api_for(client_api);
     if scan.stream && client_api != upstream_api {
         scan.include_usage = codec::include_usage(client_api, &bytes);
     }
 
-    let body = encode(client_api, upstream_api, &bytes, &scan, &resolved.upstream_model)?;
-    let url = upstream.target.url(upstream_api, &resolved.upstream_model, scan.stream);
+    let body = encode(
+        client_api,
+        upstream_api,
+        &bytes,
+        &scan,
+        &resolved.upstream_model,
+    )?;
+    let url = upstream
+        .target
+        .url(upstream_api, &resolved.upstream_model, scan.stream);
     let headers = upstream.headers.build(upstream_api, &parts.headers);
     tracing::debug!(
         provider = %upstream.config.name,
@@ -71,7 +82,14 @@ async fn run(
         "dispatching"
     );
 
-    let response = attempt(upstream, url, headers, body, gw.first_byte_timeout(upstream)).await?;
+    let response = attempt(
+        upstream,
+        url,
+        headers,
+        body,
+        gw.first_byte_timeout(upstream),
+    )
+    .await?;
     let ctx = RelayCtx {
         client_api,
         upstream_api,
@@ -93,7 +111,10 @@ async fn accept(body: Incoming, limit: usize) -> Result<Bytes, GatewayError> {
             "request_too_large",
             format!("request body exceeds the listener limit of {limit} bytes"),
         )),
-        Err(err) => Err(GatewayError::bad_request("bad_request_body", format!("reading request body: {err}"))),
+        Err(err) => Err(GatewayError::bad_request(
+            "bad_request_body",
+            format!("reading request body: {err}"),
+        )),
     }
 }
 
@@ -136,5 +157,9 @@ async fn attempt(
     body: Vec<u8>,
     first_byte_timeout: Duration,
 ) -> Result<UpstreamResponse, GatewayError> {
-    upstream.client.post(&url, headers, body, first_byte_timeout).await.map_err(|e| GatewayError::upstream(&e))
+    upstream
+        .client
+        .post(&url, headers, body, first_byte_timeout)
+        .await
+        .map_err(|e| GatewayError::upstream(&e))
 }

@@ -39,9 +39,15 @@ pub struct RelayCtx {
     pub model: String,
 }
 
-
-pub async fn respond(resp: UpstreamResponse, ctx: RelayCtx) -> Result<Response<ResponseBody>, GatewayError> {
-    let UpstreamResponse { status, mut headers, body: upstream } = resp;
+pub async fn respond(
+    resp: UpstreamResponse,
+    ctx: RelayCtx,
+) -> Result<Response<ResponseBody>, GatewayError> {
+    let UpstreamResponse {
+        status,
+        mut headers,
+        body: upstream,
+    } = resp;
     strip_framing(&mut headers);
 
     if ctx.client_api == ctx.upstream_api {
@@ -53,20 +59,36 @@ pub async fn respond(resp: UpstreamResponse, ctx: RelayCtx) -> Result<Response<R
     headers.remove(header::CONTENT_TYPE);
     if !status.is_success() {
         let raw = read_all(upstream, ctx.idle_timeout).await?;
-        let translated = codec::translate_error(ctx.upstream_api, ctx.client_api, status.as_u16(), &raw);
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let translated =
+            codec::translate_error(ctx.upstream_api, ctx.client_api, status.as_u16(), &raw);
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         return Ok(build(status, headers, body::full(translated)));
     }
     if ctx.stream {
         let translator = codec::stream_translator(&ctx, created_now())?;
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/event-stream"),
+        );
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        let relay = Relay::new(upstream, ctx.idle_timeout, ctx.client_api, true, Some(translator));
+        let relay = Relay::new(
+            upstream,
+            ctx.idle_timeout,
+            ctx.client_api,
+            true,
+            Some(translator),
+        );
         return Ok(build(status, headers, body::stream(relay.into_stream())));
     }
     let raw = read_all(upstream, ctx.idle_timeout).await?;
     let translated = codec::translate_response(&ctx, created_now(), &raw)?;
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     Ok(build(status, headers, body::full(translated)))
 }
 
@@ -93,7 +115,10 @@ fn strip_framing(h: &mut HeaderMap) {
 }
 
 fn created_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// Reads a whole upstream body, bounded in size and in silence between chunks.
@@ -138,7 +163,15 @@ impl Relay {
         streaming: bool,
         translator: Option<Box<dyn StreamTranslator>>,
     ) -> Self {
-        Relay { upstream, idle, client_api, streaming, translator, out: BytesMut::new(), done: false }
+        Relay {
+            upstream,
+            idle,
+            client_api,
+            streaming,
+            translator,
+            out: BytesMut::new(),
+            done: false,
+        }
     }
 
     fn into_stream(self) -> impl Stream<Item = Result<Bytes, BoxError>> + Send {
@@ -164,7 +197,10 @@ impl Relay {
                     if let Some(t) = &mut self.translator
                         && let Err(err) = t.finish(&mut self.out)
                     {
-                        t.fail(&format!("translating upstream stream: {err}"), &mut self.out);
+                        t.fail(
+                            &format!("translating upstream stream: {err}"),
+                            &mut self.out,
+                        );
                     }
                     return self.flush();
                 }
@@ -186,6 +222,10 @@ impl Relay {
     }
 
     fn flush(&mut self) -> Option<Result<Bytes, BoxError>> {
-        if self.out.is_empty() { None } else { Some(Ok(self.out.split().freeze())) }
+        if self.out.is_empty() {
+            None
+        } else {
+            Some(Ok(self.out.split().freeze()))
+        }
     }
 }

@@ -78,14 +78,20 @@ impl Resolver {
             Some(m) => m,
             None => {
                 let i = self.default.ok_or(ResolveError::NoModel)?;
-                return Ok(Resolved { provider: i, upstream_model: Cow::Borrowed(&providers[i].model_id) });
+                return Ok(Resolved {
+                    provider: i,
+                    upstream_model: Cow::Borrowed(&providers[i].model_id),
+                });
             }
         };
         let name: &str = match self.aliases.get(requested) {
             Some(target) => target,
             None => requested,
         };
-        let fixed = |i: usize| Resolved { provider: i, upstream_model: Cow::Borrowed(providers[i].model_id.as_str()) };
+        let fixed = |i: usize| Resolved {
+            provider: i,
+            upstream_model: Cow::Borrowed(providers[i].model_id.as_str()),
+        };
         if let Some(&i) = self.exact.get(name) {
             return Ok(fixed(i));
         }
@@ -104,7 +110,10 @@ impl Resolver {
                 plano_catalog::lookup(prefix).and_then(|spec| self.wildcard.get(spec.id))
             });
             if let Some(&i) = found {
-                return Ok(Resolved { provider: i, upstream_model: Cow::Owned(rest.to_string()) });
+                return Ok(Resolved {
+                    provider: i,
+                    upstream_model: Cow::Owned(rest.to_string()),
+                });
             }
         }
         Err(ResolveError::Unknown(requested.to_string()))
@@ -119,13 +128,23 @@ mod tests {
         let text = format!(
             "version: v0.4.0\nlisteners:\n  - type: model\n    name: m\n    port: 1\nmodel_providers:\n{yaml_providers}"
         );
-        let loaded = plano_config::load_str(&text, &|_| Some("k".into()), plano_config::EnvPolicy::Strict)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let loaded = plano_config::load_str(
+            &text,
+            &|_| Some("k".into()),
+            plano_config::EnvPolicy::Strict,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         (Resolver::new(&loaded.config), loaded.config.providers)
     }
 
-    fn check(r: &Resolver, p: &[plano_config::Provider], requested: Option<&str>) -> Option<(String, String)> {
-        r.resolve(p, requested).ok().map(|x| (p[x.provider].name.clone(), x.upstream_model.into_owned()))
+    fn check(
+        r: &Resolver,
+        p: &[plano_config::Provider],
+        requested: Option<&str>,
+    ) -> Option<(String, String)> {
+        r.resolve(p, requested)
+            .ok()
+            .map(|x| (p[x.provider].name.clone(), x.upstream_model.into_owned()))
     }
 
     #[test]
@@ -138,19 +157,37 @@ mod tests {
              \x20 - model: anthropic/*\n    access_key: k\n",
         );
         let s = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
-        assert_eq!(check(&r, &p, Some("openai/gpt-4o")), s("openai/gpt-4o", "gpt-4o"));
+        assert_eq!(
+            check(&r, &p, Some("openai/gpt-4o")),
+            s("openai/gpt-4o", "gpt-4o")
+        );
         assert_eq!(check(&r, &p, Some("gpt-4o")), s("openai/gpt-4o", "gpt-4o"));
         assert_eq!(check(&r, &p, Some("fast")), s("fast", "claude-haiku"));
         // Same model under two prefixes: the full name reaches exactly the one named.
-        assert_eq!(check(&r, &p, Some("custom-aws/claude-opus-4-6")), s("custom-aws/claude-opus-4-6", "claude-opus-4-6"));
-        assert_eq!(check(&r, &p, Some("claude-opus-4-6")), s("custom/claude-opus-4-6", "claude-opus-4-6"));
+        assert_eq!(
+            check(&r, &p, Some("custom-aws/claude-opus-4-6")),
+            s("custom-aws/claude-opus-4-6", "claude-opus-4-6")
+        );
+        assert_eq!(
+            check(&r, &p, Some("claude-opus-4-6")),
+            s("custom/claude-opus-4-6", "claude-opus-4-6")
+        );
         // Wildcard: any model of the prefix, the prefix stripped.
-        assert_eq!(check(&r, &p, Some("anthropic/claude-sonnet-4-5")), s("anthropic/*", "claude-sonnet-4-5"));
+        assert_eq!(
+            check(&r, &p, Some("anthropic/claude-sonnet-4-5")),
+            s("anthropic/*", "claude-sonnet-4-5")
+        );
         // No model: the default provider.
         assert_eq!(check(&r, &p, None), s("openai/gpt-4o", "gpt-4o"));
         assert_eq!(check(&r, &p, Some("")), s("openai/gpt-4o", "gpt-4o"));
-        assert_eq!(r.resolve(&p, Some("mistral/large")), Err(ResolveError::Unknown("mistral/large".into())));
-        assert_eq!(r.resolve(&p, Some("anthropic/")), Err(ResolveError::Unknown("anthropic/".into())));
+        assert_eq!(
+            r.resolve(&p, Some("mistral/large")),
+            Err(ResolveError::Unknown("mistral/large".into()))
+        );
+        assert_eq!(
+            r.resolve(&p, Some("anthropic/")),
+            Err(ResolveError::Unknown("anthropic/".into()))
+        );
     }
 
     #[test]

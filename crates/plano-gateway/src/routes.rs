@@ -29,13 +29,18 @@ pub async fn route(gw: &Gateway, req: Request<Incoming>) -> Response<ResponseBod
     };
     let mut resp = dispatch(gw, req, &id).await;
     if let Some(upstream_id) = resp.headers_mut().remove(&X_REQUEST_ID) {
-        resp.headers_mut().insert("x-upstream-request-id", upstream_id);
+        resp.headers_mut()
+            .insert("x-upstream-request-id", upstream_id);
     }
     resp.headers_mut().insert(X_REQUEST_ID.clone(), id);
     resp
 }
 
-async fn dispatch(gw: &Gateway, req: Request<Incoming>, id: &HeaderValue) -> Response<ResponseBody> {
+async fn dispatch(
+    gw: &Gateway,
+    req: Request<Incoming>,
+    id: &HeaderValue,
+) -> Response<ResponseBody> {
     let api = match req.uri().path() {
         "/v1/chat/completions" => Some(Api::OpenAiChat),
         "/v1/messages" => Some(Api::AnthropicMessages),
@@ -49,16 +54,24 @@ async fn dispatch(gw: &Gateway, req: Request<Incoming>, id: &HeaderValue) -> Res
             let mut r = GatewayError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
-                format!("{} is not allowed on {}; use POST", req.method(), req.uri().path()),
+                format!(
+                    "{} is not allowed on {}; use POST",
+                    req.method(),
+                    req.uri().path()
+                ),
             )
             .into_response(api);
-            r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST, OPTIONS"));
+            r.headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST, OPTIONS"));
             r
         }
         (&Method::GET | &Method::HEAD, None) => match req.uri().path() {
             "/v1/models" => {
                 let mut r = Response::new(body::full(gw.models_json.clone()));
-                r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                r.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
                 r
             }
             "/healthz" => Response::new(body::empty()),
@@ -69,8 +82,12 @@ async fn dispatch(gw: &Gateway, req: Request<Incoming>, id: &HeaderValue) -> Res
 }
 
 fn not_found(path: &str) -> Response<ResponseBody> {
-    GatewayError::new(StatusCode::NOT_FOUND, "not_found", format!("no route for {path}"))
-        .into_response(Api::OpenAiChat)
+    GatewayError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no route for {path}"),
+    )
+    .into_response(Api::OpenAiChat)
 }
 
 /// CORS preflight, as upstream answers it (spec §2.7).
@@ -78,13 +95,27 @@ fn preflight() -> Response<ResponseBody> {
     let mut r = Response::new(body::empty());
     *r.status_mut() = StatusCode::NO_CONTENT;
     let h = r.headers_mut();
-    h.insert(header::ALLOW, HeaderValue::from_static("GET, POST, OPTIONS"));
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(
+        header::ALLOW,
+        HeaderValue::from_static("GET, POST, OPTIONS"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     h.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("Authorization, Content-Type, x-api-key, anthropic-version, anthropic-beta"),
+        HeaderValue::from_static(
+            "Authorization, Content-Type, x-api-key, anthropic-version, anthropic-beta",
+        ),
     );
-    h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, POST, OPTIONS"));
-    h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, POST, OPTIONS"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("86400"),
+    );
     r
 }

@@ -31,7 +31,10 @@ pub struct BoundListener {
 
 impl BoundListener {
     pub async fn bind(name: impl Into<String>, addr: SocketAddr) -> io::Result<Self> {
-        Ok(BoundListener { name: name.into(), listener: TcpListener::bind(addr).await? })
+        Ok(BoundListener {
+            name: name.into(),
+            listener: TcpListener::bind(addr).await?,
+        })
     }
 
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
@@ -47,7 +50,11 @@ pub struct Server {
 
 impl Server {
     pub fn new(gateway: Arc<Gateway>, listeners: Vec<BoundListener>) -> Self {
-        Server { gateway, listeners, drain_timeout: Duration::from_secs(30) }
+        Server {
+            gateway,
+            listeners,
+            drain_timeout: Duration::from_secs(30),
+        }
     }
 
     /// How long shutdown waits for in-flight requests before giving up on them.
@@ -101,7 +108,10 @@ impl Server {
             }
             tracker.wait().await;
         };
-        if tokio::time::timeout(self.drain_timeout, drain).await.is_err() {
+        if tokio::time::timeout(self.drain_timeout, drain)
+            .await
+            .is_err()
+        {
             tracing::warn!(timeout = ?self.drain_timeout, "drain deadline passed; closing remaining connections");
         }
         Ok(())
@@ -120,8 +130,13 @@ fn serve_connection(
         async move { Ok::<_, Infallible>(crate::routes::route(&gw, req).await) }
     });
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(30));
-    let conn = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(30));
+    let conn = builder
+        .serve_connection(TokioIo::new(stream), service)
+        .into_owned();
     let conn = graceful.watch(conn);
     tracker.spawn(async move {
         if let Err(err) = conn.await {

@@ -59,18 +59,26 @@ impl Gateway {
         let listener = config.model_listener().ok_or(BuildError::NoModelListener)?;
         let connect_timeouts: BTreeSet<Duration> =
             config.providers.iter().map(|p| p.connect_timeout).collect();
-        let tls = TlsOptions { ca_file: config.overrides.upstream_tls_ca_path.clone() };
+        let tls = TlsOptions {
+            ca_file: config.overrides.upstream_tls_ca_path.clone(),
+        };
         let clients = HttpClients::new(connect_timeouts, &tls)?;
 
         let mut upstreams = Vec::with_capacity(config.providers.len());
         for p in &config.providers {
-            let target = UpstreamTarget::for_provider(p).ok_or_else(|| BuildError::NoEndpoint(p.name.clone()))?;
+            let target = UpstreamTarget::for_provider(p)
+                .ok_or_else(|| BuildError::NoEndpoint(p.name.clone()))?;
             let headers = ProviderHeaders::new(p)?;
             let client = clients
                 .get(p.connect_timeout)
                 .cloned()
                 .ok_or_else(|| BuildError::NoEndpoint(p.name.clone()))?;
-            upstreams.push(Upstream { config: p.clone(), target, headers, client });
+            upstreams.push(Upstream {
+                config: p.clone(),
+                target,
+                headers,
+                client,
+            });
         }
         Ok(Gateway {
             upstreams,
@@ -86,11 +94,16 @@ impl Gateway {
     }
 
     pub(crate) fn idle_timeout(&self, u: &Upstream) -> Duration {
-        u.config.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT.max(self.limits.timeout))
+        u.config
+            .idle_timeout
+            .unwrap_or(DEFAULT_IDLE_TIMEOUT.max(self.limits.timeout))
     }
 }
 
 fn limits(l: &Listener) -> ListenerLimits {
     debug_assert_eq!(l.kind, ListenerKind::Model);
-    ListenerLimits { max_body_bytes: l.max_request_body_bytes, timeout: l.timeout }
+    ListenerLimits {
+        max_body_bytes: l.max_request_body_bytes,
+        timeout: l.timeout,
+    }
 }

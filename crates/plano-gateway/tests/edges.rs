@@ -19,8 +19,18 @@ async fn unknown_model_in_each_dialect() {
     assert_eq!(r.headers()["x-plano-error"], "model_not_found");
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["error"]["type"], "invalid_request_error");
-    assert!(v["error"]["message"].as_str().unwrap().contains("nope/none"));
-    assert!(v["error"]["message"].as_str().unwrap().contains("/v1/models"));
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nope/none")
+    );
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/v1/models")
+    );
 
     let r = h
         .post("/v1/messages")
@@ -38,7 +48,14 @@ async fn unknown_model_in_each_dialect() {
 #[tokio::test]
 async fn malformed_json_is_a_400_not_a_panic() {
     let h = Harness::start(TWO_PROVIDERS).await;
-    for body in ["", "{", "[1,2]", "{\"model\": 5}", "\u{0}\u{1}garbage", "{\"a\":1} trailing"] {
+    for body in [
+        "",
+        "{",
+        "[1,2]",
+        "{\"model\": 5}",
+        "\u{0}\u{1}garbage",
+        "{\"a\":1} trailing",
+    ] {
         let r = h.post("/v1/messages").body(body).send().await.unwrap();
         assert_eq!(r.status(), 400, "body {body:?}");
         let v: Value = r.json().await.unwrap();
@@ -48,7 +65,10 @@ async fn malformed_json_is_a_400_not_a_panic() {
 
 #[tokio::test]
 async fn body_limit_gives_413_in_client_shape() {
-    let yaml = TWO_PROVIDERS.replace("    port: 12000", "    port: 12000\n    max_request_body_bytes: 1024");
+    let yaml = TWO_PROVIDERS.replace(
+        "    port: 12000",
+        "    port: 12000\n    max_request_body_bytes: 1024",
+    );
     let h = Harness::start(&yaml).await;
     let big = "x".repeat(4096);
     let r = h
@@ -91,7 +111,8 @@ model_providers:
     assert_eq!(r.status(), 502);
     assert_eq!(r.headers()["x-plano-error"], "upstream_connect");
 
-    h.mock.enqueue(plano_mock_llm::Reply::text("late").with_delay(std::time::Duration::from_secs(2)));
+    h.mock
+        .enqueue(plano_mock_llm::Reply::text("late").with_delay(std::time::Duration::from_secs(2)));
     let r = h
         .post("/v1/chat/completions")
         .json(&json!({"model": "openai/slow", "messages": []}))
@@ -110,13 +131,30 @@ async fn models_health_and_preflight() {
     let r = h.get("/healthz").send().await.unwrap();
     assert_eq!(r.status(), 200);
 
-    let v: Value = h.get("/v1/models").send().await.unwrap().json().await.unwrap();
+    let v: Value = h
+        .get("/v1/models")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["object"], "list");
-    let ids: Vec<_> = v["data"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    let ids: Vec<_> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, vec!["openai/gpt-4o", "anthropic/claude-sonnet-4-5"]);
     assert_eq!(v["data"][1]["owned_by"], "Anthropic");
 
-    let r = h.http.request(reqwest::Method::OPTIONS, format!("{}/v1/models", h.url)).send().await.unwrap();
+    let r = h
+        .http
+        .request(reqwest::Method::OPTIONS, format!("{}/v1/models", h.url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 204);
     assert_eq!(r.headers()["access-control-allow-origin"], "*");
 
@@ -161,7 +199,8 @@ model_providers:
 async fn in_flight_stream_survives_shutdown() {
     let h = Harness::start(TWO_PROVIDERS).await;
     h.mock.enqueue(
-        plano_mock_llm::Reply::text("one two three four").with_chunk_delay(std::time::Duration::from_millis(100)),
+        plano_mock_llm::Reply::text("one two three four")
+            .with_chunk_delay(std::time::Duration::from_millis(100)),
     );
     let resp = h
         .post("/v1/chat/completions")
@@ -172,7 +211,13 @@ async fn in_flight_stream_survives_shutdown() {
     let url = h.url.clone();
     let shutdown = tokio::spawn(h.shutdown());
     let text = resp.text().await.unwrap();
-    assert!(text.trim_end().ends_with("data: [DONE]"), "stream completed during drain: {text}");
+    assert!(
+        text.trim_end().ends_with("data: [DONE]"),
+        "stream completed during drain: {text}"
+    );
     shutdown.await.unwrap();
-    assert!(reqwest::get(format!("{url}/healthz")).await.is_err(), "no longer accepting");
+    assert!(
+        reqwest::get(format!("{url}/healthz")).await.is_err(),
+        "no longer accepting"
+    );
 }

@@ -42,7 +42,12 @@ async fn openai_stream_passes_through_as_it_arrives() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
     let text = resp.text().await.unwrap();
     let events = sse_events(&text);
     assert_eq!(events.last().map(|e| e.1.as_str()), Some("[DONE]"));
@@ -50,7 +55,11 @@ async fn openai_stream_passes_through_as_it_arrives() {
         .iter()
         .filter(|(_, d)| d != "[DONE]")
         .filter_map(|(_, d)| serde_json::from_str::<Value>(d).ok())
-        .filter_map(|v| v["choices"][0]["delta"]["content"].as_str().map(String::from))
+        .filter_map(|v| {
+            v["choices"][0]["delta"]["content"]
+                .as_str()
+                .map(String::from)
+        })
         .collect();
     assert!(!content.is_empty());
 }
@@ -78,7 +87,10 @@ async fn anthropic_passthrough_keeps_unknown_fields_and_version_headers() {
     let sent = &h.mock.requests()[0];
     assert_eq!(sent.path, "/v1/messages");
     assert_eq!(sent.header("x-api-key"), Some("sk-ant-test"));
-    assert_eq!(sent.header("anthropic-beta"), Some("interleaved-thinking-2025-05-14"));
+    assert_eq!(
+        sent.header("anthropic-beta"),
+        Some("interleaved-thinking-2025-05-14")
+    );
     assert!(sent.header("authorization").is_none());
     let mut expected = body.clone();
     expected["model"] = json!("claude-sonnet-4-5");
@@ -113,7 +125,8 @@ async fn alias_and_default_resolution() {
 #[tokio::test]
 async fn upstream_errors_keep_status_and_body() {
     let h = Harness::start(TWO_PROVIDERS).await;
-    h.mock.enqueue(plano_mock_llm::Reply::error_message(429, "slow down").with_retry_after("7"));
+    h.mock
+        .enqueue(plano_mock_llm::Reply::error_message(429, "slow down").with_retry_after("7"));
     let r = h
         .post("/v1/chat/completions")
         .json(&json!({"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}]}))
@@ -122,15 +135,24 @@ async fn upstream_errors_keep_status_and_body() {
         .unwrap();
     assert_eq!(r.status(), 429);
     assert_eq!(r.headers()["retry-after"], "7");
-    assert!(r.headers().get("x-plano-error").is_none(), "provider errors are not gateway errors");
+    assert!(
+        r.headers().get("x-plano-error").is_none(),
+        "provider errors are not gateway errors"
+    );
     let v: Value = r.json().await.unwrap();
-    assert!(v["error"]["message"].as_str().unwrap().contains("slow down"));
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("slow down")
+    );
 }
 
 #[tokio::test]
 async fn mid_stream_cut_ends_with_an_error_event() {
     let h = Harness::start(TWO_PROVIDERS).await;
-    h.mock.enqueue(plano_mock_llm::Reply::text("one two three four five").with_cut_after_events(2));
+    h.mock
+        .enqueue(plano_mock_llm::Reply::text("one two three four five").with_cut_after_events(2));
     let r = h
         .post("/v1/messages")
         .json(&json!({"model": "claude-sonnet-4-5", "max_tokens": 10, "stream": true, "messages": [{"role": "user", "content": "x"}]}))
@@ -141,7 +163,11 @@ async fn mid_stream_cut_ends_with_an_error_event() {
     let text = r.text().await.unwrap();
     let events = sse_events(&text);
     let last = events.last().unwrap();
-    assert_eq!(last.0.as_deref(), Some("error"), "stream must end with an error event: {text}");
+    assert_eq!(
+        last.0.as_deref(),
+        Some("error"),
+        "stream must end with an error event: {text}"
+    );
     let v: Value = serde_json::from_str(&last.1).unwrap();
     assert_eq!(v["type"], "error");
 }

@@ -4,6 +4,8 @@
 //! Needs `PLANO_TEST_PYTHON` pointing at a Python with both SDKs installed (`.ci/run` makes
 //! one). Without it each test prints why and passes vacuously, so `cargo test` works anywhere.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::path::PathBuf;
@@ -17,24 +19,35 @@ fn python() -> Option<String> {
     match std::env::var("PLANO_TEST_PYTHON") {
         Ok(p) if !p.is_empty() => Some(p),
         _ => {
-            eprintln!("skipping: PLANO_TEST_PYTHON is not set (run .ci/run to create the SDK venv)");
+            eprintln!(
+                "skipping: PLANO_TEST_PYTHON is not set (run .ci/run to create the SDK venv)"
+            );
             None
         }
     }
 }
 
 async fn run_sdk(python: &str, script: &str, base_url: &str, model: &str, case: &str) -> Value {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "sdk", script].iter().collect();
+    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "sdk", script]
+        .iter()
+        .collect();
     let args = [base_url.to_string(), model.to_string(), case.to_string()];
     let python = python.to_string();
     let out = tokio::task::spawn_blocking(move || {
-        Command::new(python).arg(path).args(&args).output().expect("python runs")
+        Command::new(python)
+            .arg(path)
+            .args(&args)
+            .output()
+            .expect("python runs")
     })
     .await
     .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{script} {case} failed:\nstdout: {stdout}\nstderr: {stderr}");
+    assert!(
+        out.status.success(),
+        "{script} {case} failed:\nstdout: {stdout}\nstderr: {stderr}"
+    );
     serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("bad output {stdout}: {e}"))
 }
 
@@ -47,7 +60,13 @@ async fn openai_sdk_text_on_both_providers() {
     let h = Harness::start(TWO_PROVIDERS).await;
     for model in [OPENAI_MODEL, ANTHROPIC_MODEL] {
         let v = run_sdk(&py, "openai_sdk.py", &h.url, model, "text").await;
-        assert!(v["content"].as_str().unwrap().contains("hello from the openai sdk"), "{model}: {v}");
+        assert!(
+            v["content"]
+                .as_str()
+                .unwrap()
+                .contains("hello from the openai sdk"),
+            "{model}: {v}"
+        );
         assert_eq!(v["finish_reason"], "stop");
         assert!(v["usage"]["total_tokens"].as_u64().unwrap() > 0);
     }
@@ -60,11 +79,18 @@ async fn openai_sdk_streams_on_both_providers() {
     let Some(py) = python() else { return };
     let h = Harness::start(TWO_PROVIDERS).await;
     for model in [OPENAI_MODEL, ANTHROPIC_MODEL] {
-        h.mock.enqueue(Reply::text("héllo 世界 🎉 from the stream").with_chunk_bytes(5));
+        h.mock
+            .enqueue(Reply::text("héllo 世界 🎉 from the stream").with_chunk_bytes(5));
         let v = run_sdk(&py, "openai_sdk.py", &h.url, model, "stream").await;
-        assert_eq!(v["content"], "héllo 世界 🎉 from the stream", "{model}: {v}");
+        assert_eq!(
+            v["content"], "héllo 世界 🎉 from the stream",
+            "{model}: {v}"
+        );
         assert_eq!(v["finish_reason"], "stop");
-        assert!(v["usage"]["completion_tokens"].as_u64().unwrap() > 0, "{model}: {v}");
+        assert!(
+            v["usage"]["completion_tokens"].as_u64().unwrap() > 0,
+            "{model}: {v}"
+        );
     }
 }
 
@@ -73,11 +99,13 @@ async fn openai_sdk_tools_on_both_providers() {
     let Some(py) = python() else { return };
     let h = Harness::start(TWO_PROVIDERS).await;
     for model in [OPENAI_MODEL, ANTHROPIC_MODEL] {
-        h.mock.enqueue(Reply::tool_call("get_weather", json!({"city": "Paris"})));
+        h.mock
+            .enqueue(Reply::tool_call("get_weather", json!({"city": "Paris"})));
         let v = run_sdk(&py, "openai_sdk.py", &h.url, model, "tools").await;
         assert_eq!(v["finish_reason"], "tool_calls", "{model}: {v}");
         assert_eq!(v["tool_calls"][0]["name"], "get_weather");
-        let args: Value = serde_json::from_str(v["tool_calls"][0]["arguments"].as_str().unwrap()).unwrap();
+        let args: Value =
+            serde_json::from_str(v["tool_calls"][0]["arguments"].as_str().unwrap()).unwrap();
         assert_eq!(args, json!({"city": "Paris"}));
 
         h.mock.enqueue(Reply::tool_calls([
@@ -100,15 +128,30 @@ async fn anthropic_sdk_text_and_stream_on_both_providers() {
     for model in [ANTHROPIC_MODEL, OPENAI_MODEL] {
         let v = run_sdk(&py, "anthropic_sdk.py", &h.url, model, "text").await;
         assert_eq!(v["stop_reason"], "end_turn", "{model}: {v}");
-        assert!(v["content"][0]["text"].as_str().unwrap().contains("hello from the anthropic sdk"));
+        assert!(
+            v["content"][0]["text"]
+                .as_str()
+                .unwrap()
+                .contains("hello from the anthropic sdk")
+        );
         assert!(v["usage"]["output_tokens"].as_u64().unwrap() > 0);
 
-        h.mock.enqueue(Reply::text("streamed ✓ reply").with_chunk_bytes(4));
+        h.mock
+            .enqueue(Reply::text("streamed ✓ reply").with_chunk_bytes(4));
         let v = run_sdk(&py, "anthropic_sdk.py", &h.url, model, "stream").await;
         assert_eq!(v["content"][0]["text"], "streamed ✓ reply", "{model}: {v}");
         assert_eq!(v["stop_reason"], "end_turn");
-        let events: Vec<_> = v["events"].as_array().unwrap().iter().map(|e| e.as_str().unwrap()).collect();
-        assert_eq!(events.first(), Some(&"message_start"), "{model}: {events:?}");
+        let events: Vec<_> = v["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            events.first(),
+            Some(&"message_start"),
+            "{model}: {events:?}"
+        );
         assert_eq!(events.last(), Some(&"message_stop"), "{model}: {events:?}");
     }
 }
@@ -118,16 +161,30 @@ async fn anthropic_sdk_tools_on_both_providers() {
     let Some(py) = python() else { return };
     let h = Harness::start(TWO_PROVIDERS).await;
     for model in [ANTHROPIC_MODEL, OPENAI_MODEL] {
-        h.mock.enqueue(Reply::tool_call("get_weather", json!({"city": "Rome"})));
+        h.mock
+            .enqueue(Reply::tool_call("get_weather", json!({"city": "Rome"})));
         let v = run_sdk(&py, "anthropic_sdk.py", &h.url, model, "tools").await;
         assert_eq!(v["stop_reason"], "tool_use", "{model}: {v}");
-        let tool = v["content"].as_array().unwrap().iter().find(|b| b["type"] == "tool_use").unwrap().clone();
+        let tool = v["content"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["type"] == "tool_use")
+            .unwrap()
+            .clone();
         assert_eq!(tool["input"], json!({"city": "Rome"}));
 
-        h.mock.enqueue(Reply::tool_call("get_weather", json!({"city": "Kyiv"})));
+        h.mock
+            .enqueue(Reply::tool_call("get_weather", json!({"city": "Kyiv"})));
         let v = run_sdk(&py, "anthropic_sdk.py", &h.url, model, "tools_stream").await;
         assert_eq!(v["stop_reason"], "tool_use", "{model}: {v}");
-        let tool = v["content"].as_array().unwrap().iter().find(|b| b["type"] == "tool_use").unwrap().clone();
+        let tool = v["content"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["type"] == "tool_use")
+            .unwrap()
+            .clone();
         assert_eq!(tool["input"], json!({"city": "Kyiv"}));
     }
 }
@@ -140,7 +197,14 @@ async fn sdk_errors_arrive_in_each_sdks_own_shape() {
     assert_eq!(v["status"], 400);
     assert_eq!(v["plano_error"], "model_not_found");
     assert!(v["message"].as_str().unwrap().contains("missing/model"));
-    let v = run_sdk(&py, "anthropic_sdk.py", &h.url, "missing/model", "bad_model").await;
+    let v = run_sdk(
+        &py,
+        "anthropic_sdk.py",
+        &h.url,
+        "missing/model",
+        "bad_model",
+    )
+    .await;
     assert_eq!(v["status"], 400);
     assert_eq!(v["body"]["type"], "error");
     assert_eq!(v["body"]["error"]["type"], "invalid_request_error");

@@ -37,12 +37,20 @@ async fn openai_client_to_anthropic_provider() {
     assert_eq!(body["system"], "be brief");
     assert_eq!(body["messages"][0]["role"], "user");
     assert_eq!(body["stop_sequences"], json!(["END"]));
-    assert!(body["max_tokens"].as_u64().unwrap() > 0, "Anthropic needs max_tokens");
+    assert!(
+        body["max_tokens"].as_u64().unwrap() > 0,
+        "Anthropic needs max_tokens"
+    );
 
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["object"], "chat.completion");
     assert_eq!(v["choices"][0]["message"]["role"], "assistant");
-    assert!(v["choices"][0]["message"]["content"].as_str().unwrap().contains("hello"));
+    assert!(
+        v["choices"][0]["message"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("hello")
+    );
     assert_eq!(v["choices"][0]["finish_reason"], "stop");
     assert!(v["usage"]["prompt_tokens"].as_u64().is_some());
 }
@@ -50,7 +58,8 @@ async fn openai_client_to_anthropic_provider() {
 #[tokio::test]
 async fn anthropic_client_to_openai_provider_with_tools() {
     let h = Harness::start(TWO_PROVIDERS).await;
-    h.mock.enqueue(Reply::tool_call("get_weather", json!({"city": "Paris"})));
+    h.mock
+        .enqueue(Reply::tool_call("get_weather", json!({"city": "Paris"})));
     let r = h
         .post("/v1/messages")
         .json(&json!({
@@ -69,14 +78,22 @@ async fn anthropic_client_to_openai_provider_with_tools() {
     assert_eq!(sent.header("authorization"), Some("Bearer sk-openai-test"));
     let body = sent.json();
     assert_eq!(body["model"], "gpt-4o");
-    assert_eq!(body["messages"][0], json!({"role": "system", "content": "use tools"}));
+    assert_eq!(
+        body["messages"][0],
+        json!({"role": "system", "content": "use tools"})
+    );
     assert_eq!(body["tools"][0]["type"], "function");
     assert_eq!(body["tools"][0]["function"]["name"], "get_weather");
 
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["type"], "message");
     assert_eq!(v["stop_reason"], "tool_use");
-    let tool = v["content"].as_array().unwrap().iter().find(|b| b["type"] == "tool_use").unwrap();
+    let tool = v["content"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "tool_use")
+        .unwrap();
     assert_eq!(tool["name"], "get_weather");
     assert_eq!(tool["input"], json!({"city": "Paris"}));
 }
@@ -84,7 +101,8 @@ async fn anthropic_client_to_openai_provider_with_tools() {
 #[tokio::test]
 async fn anthropic_stream_to_openai_client() {
     let h = Harness::start(TWO_PROVIDERS).await;
-    h.mock.enqueue(Reply::text("héllo 世界 🎉 streaming").with_chunk_bytes(3));
+    h.mock
+        .enqueue(Reply::text("héllo 世界 🎉 streaming").with_chunk_bytes(3));
     let r = h
         .post("/v1/chat/completions")
         .json(&json!({
@@ -100,14 +118,26 @@ async fn anthropic_stream_to_openai_client() {
     let text = r.text().await.unwrap();
     let events = sse_events(&text);
     assert_eq!(events.last().unwrap().1, "[DONE]");
-    let chunks: Vec<Value> =
-        events.iter().filter(|e| e.1 != "[DONE]").map(|e| serde_json::from_str(&e.1).unwrap()).collect();
-    let content: String =
-        chunks.iter().filter_map(|c| c["choices"][0]["delta"]["content"].as_str()).collect();
+    let chunks: Vec<Value> = events
+        .iter()
+        .filter(|e| e.1 != "[DONE]")
+        .map(|e| serde_json::from_str(&e.1).unwrap())
+        .collect();
+    let content: String = chunks
+        .iter()
+        .filter_map(|c| c["choices"][0]["delta"]["content"].as_str())
+        .collect();
     assert_eq!(content, "héllo 世界 🎉 streaming");
-    let finishes: Vec<_> = chunks.iter().filter_map(|c| c["choices"][0]["finish_reason"].as_str()).collect();
+    let finishes: Vec<_> = chunks
+        .iter()
+        .filter_map(|c| c["choices"][0]["finish_reason"].as_str())
+        .collect();
     assert_eq!(finishes, vec!["stop"]);
-    assert!(chunks.iter().any(|c| c["usage"]["completion_tokens"].as_u64().is_some()));
+    assert!(
+        chunks
+            .iter()
+            .any(|c| c["usage"]["completion_tokens"].as_u64().is_some())
+    );
     assert!(h.mock.requests()[0].json()["stream"].as_bool().unwrap());
 }
 
@@ -159,13 +189,17 @@ async fn openai_stream_with_tool_calls_to_anthropic_client() {
         .unwrap();
     assert_eq!(delta["delta"]["stop_reason"], "tool_use");
     // The OpenAI upstream was asked for usage so the Anthropic client gets it.
-    assert_eq!(h.mock.requests()[0].json()["stream_options"]["include_usage"], true);
+    assert_eq!(
+        h.mock.requests()[0].json()["stream_options"]["include_usage"],
+        true
+    );
 }
 
 #[tokio::test]
 async fn provider_error_is_translated_into_the_client_shape() {
     let h = Harness::start(TWO_PROVIDERS).await;
-    h.mock.enqueue(Reply::error_message(429, "too many requests, calm down").with_retry_after("3"));
+    h.mock
+        .enqueue(Reply::error_message(429, "too many requests, calm down").with_retry_after("3"));
     let r = h
         .post("/v1/messages")
         .json(&json!({"model": "gpt-4o", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]}))
@@ -177,13 +211,19 @@ async fn provider_error_is_translated_into_the_client_shape() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["type"], "error");
     assert_eq!(v["error"]["type"], "rate_limit_error");
-    assert!(v["error"]["message"].as_str().unwrap().contains("calm down"));
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("calm down")
+    );
 }
 
 #[tokio::test]
 async fn translated_stream_cut_ends_with_an_openai_error_event() {
     let h = Harness::start(TWO_PROVIDERS).await;
-    h.mock.enqueue(Reply::text("a b c d e f g").with_cut_after_events(3));
+    h.mock
+        .enqueue(Reply::text("a b c d e f g").with_cut_after_events(3));
     let r = h
         .post("/v1/chat/completions")
         .json(&json!({"model": "claude-sonnet-4-5", "stream": true, "messages": [{"role": "user", "content": "x"}]}))
@@ -193,6 +233,9 @@ async fn translated_stream_cut_ends_with_an_openai_error_event() {
     let text = r.text().await.unwrap();
     let events = sse_events(&text);
     let last: Value = serde_json::from_str(&events.last().unwrap().1).unwrap();
-    assert!(last["error"]["message"].is_string(), "ends with an error event: {text}");
+    assert!(
+        last["error"]["message"].is_string(),
+        "ends with an error event: {text}"
+    );
     assert!(!text.contains("[DONE]"), "a failed stream is not completed");
 }

@@ -74,8 +74,13 @@ pub enum HeaderConfigError {
 
 impl ProviderHeaders {
     pub fn new(p: &Provider) -> Result<Self, HeaderConfigError> {
-        let bad_key = || HeaderConfigError::BadKey { provider: p.name.clone() };
-        let key = p.access_key.as_ref().filter(|k| !k.is_empty() && !p.passthrough_auth);
+        let bad_key = || HeaderConfigError::BadKey {
+            provider: p.name.clone(),
+        };
+        let key = p
+            .access_key
+            .as_ref()
+            .filter(|k| !k.is_empty() && !p.passthrough_auth);
         let (bearer, raw_key) = match key {
             Some(k) => (
                 Some(sensitive(&format!("Bearer {}", k.expose())).ok_or_else(bad_key)?),
@@ -85,16 +90,21 @@ impl ProviderHeaders {
         };
         let mut extra = Vec::with_capacity(p.headers.len());
         for (name, value) in &p.headers {
-            let bad = || HeaderConfigError::BadHeader { provider: p.name.clone(), name: name.clone() };
+            let bad = || HeaderConfigError::BadHeader {
+                provider: p.name.clone(),
+                name: name.clone(),
+            };
             let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad())?;
             let v = sensitive(value.expose()).ok_or_else(bad)?;
             extra.push((n, v));
         }
         let host = match &p.http_host {
-            Some(h) => Some(HeaderValue::from_str(h).map_err(|_| HeaderConfigError::BadHost {
-                provider: p.name.clone(),
-                host: h.clone(),
-            })?),
+            Some(h) => Some(
+                HeaderValue::from_str(h).map_err(|_| HeaderConfigError::BadHost {
+                    provider: p.name.clone(),
+                    host: h.clone(),
+                })?,
+            ),
             None => None,
         };
         Ok(ProviderHeaders {
@@ -115,7 +125,10 @@ impl ProviderHeaders {
                 out.append(name.clone(), value.clone());
             }
         }
-        out.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        out.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
 
         let (bearer, raw) = if self.passthrough {
             match client_credential(client) {
@@ -181,7 +194,11 @@ fn client_credential(client: &HeaderMap) -> Option<&str> {
         })
         .filter(|v| !v.is_empty());
     from_auth.or_else(|| {
-        client.get(&X_API_KEY).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
+        client
+            .get(&X_API_KEY)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
     })
 }
 

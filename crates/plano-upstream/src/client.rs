@@ -50,7 +50,10 @@ impl HttpClients {
         // Installing twice fails harmlessly; the first provider installed wins process-wide.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let tls = Arc::new(tls_config(tls)?);
-        let mut clients = HttpClients { by_connect_timeout: HashMap::new(), tls };
+        let mut clients = HttpClients {
+            by_connect_timeout: HashMap::new(),
+            tls,
+        };
         for t in connect_timeouts {
             clients.ensure(t)?;
         }
@@ -70,7 +73,8 @@ impl HttpClients {
             .referer(false)
             .build()
             .map_err(|e| ClientBuildError::Client(e.to_string()))?;
-        self.by_connect_timeout.insert(connect_timeout, UpstreamClient(client));
+        self.by_connect_timeout
+            .insert(connect_timeout, UpstreamClient(client));
         Ok(())
     }
 
@@ -84,7 +88,10 @@ fn tls_config(opts: &TlsOptions) -> Result<rustls::ClientConfig, ClientBuildErro
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = &opts.ca_file {
-        let err = |message: String| ClientBuildError::CaBundle { path: path.clone(), message };
+        let err = |message: String| ClientBuildError::CaBundle {
+            path: path.clone(),
+            message,
+        };
         let certs = CertificateDer::pem_file_iter(path).map_err(|e| err(e.to_string()))?;
         for cert in certs {
             let cert = cert.map_err(|e| err(e.to_string()))?;

@@ -43,7 +43,13 @@ impl UpstreamClient {
         };
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp.bytes_stream().map(|r| r.map_err(UpstreamError::from_reqwest));
-        Ok(UpstreamResponse { status, headers, body: Box::pin(body) })
+        let body = resp
+            .bytes_stream()
+            .map(|r| r.map_err(UpstreamError::from_reqwest));
+        Ok(UpstreamResponse {
+            status,
+            headers,
+            body: Box::pin(body),
+        })
     }
 }

@@ -36,13 +36,24 @@ impl UpstreamTarget {
             None => (p.spec.default_origin?.to_string(), None),
         };
         let prefix = effective_prefix(p.spec, &p.prefix, base_path).to_string();
-        Some(UpstreamTarget { origin, prefix, spec: p.spec, api_version: p.api_version.clone() })
+        Some(UpstreamTarget {
+            origin,
+            prefix,
+            spec: p.spec,
+            api_version: p.api_version.clone(),
+        })
     }
 
     /// The full URL for one request.
     pub fn url(&self, api: Api, model: &str, stream: bool) -> String {
-        let path =
-            upstream_path(self.spec, &self.prefix, api, model, stream, self.api_version.as_deref());
+        let path = upstream_path(
+            self.spec,
+            &self.prefix,
+            api,
+            model,
+            stream,
+            self.api_version.as_deref(),
+        );
         let mut url = String::with_capacity(self.origin.len() + path.len());
         url.push_str(&self.origin);
         url.push_str(&path);

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "planoai", version, about = "Plano: the AI-native proxy and data plane for LLM applications")]
+#[command(
+    name = "planoai",
+    version,
+    about = "Plano: the AI-native proxy and data plane for LLM applications"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

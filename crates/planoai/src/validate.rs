@@ -24,7 +24,11 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
         }
         Err(errors) => {
             let n = errors.len();
-            eprintln!("✗ {}: {n} error{}", file.display(), if n == 1 { "" } else { "s" });
+            eprintln!(
+                "✗ {}: {n} error{}",
+                file.display(),
+                if n == 1 { "" } else { "s" }
+            );
             for e in &errors {
                 eprintln!("  {e}");
             }
@@ -53,8 +57,11 @@ fn summary(file: &Path, loaded: &Loaded) -> String {
         }
     }
     // Unset variables get their own section below; skip the warning that repeats them.
-    let warnings: Vec<&String> =
-        loaded.warnings.iter().filter(|w| !w.starts_with("environment variables not set")).collect();
+    let warnings: Vec<&String> = loaded
+        .warnings
+        .iter()
+        .filter(|w| !w.starts_with("environment variables not set"))
+        .collect();
     if !warnings.is_empty() {
         let _ = writeln!(s, "\nWarnings:");
         for w in warnings {
@@ -62,7 +69,10 @@ fn summary(file: &Path, loaded: &Loaded) -> String {
         }
     }
     if !loaded.missing_env.is_empty() {
-        let _ = writeln!(s, "\nEnvironment variables not set (needed by `planoai up`):");
+        let _ = writeln!(
+            s,
+            "\nEnvironment variables not set (needed by `planoai up`):"
+        );
         for v in &loaded.missing_env {
             let _ = writeln!(s, "  • {v}");
         }
@@ -78,7 +88,14 @@ fn listeners(s: &mut String, c: &Config) {
             ListenerKind::Prompt => "prompt",
             ListenerKind::Agent => "agent",
         };
-        let _ = write!(s, "  {kind:<6} {:<20} {}:{}  timeout {}s", l.name, l.address, l.port, l.timeout.as_secs());
+        let _ = write!(
+            s,
+            "  {kind:<6} {:<20} {}:{}  timeout {}s",
+            l.name,
+            l.address,
+            l.port,
+            l.timeout.as_secs()
+        );
         if !l.agents.is_empty() {
             let ids: Vec<&str> = l.agents.iter().map(|a| a.id.as_str()).collect();
             let _ = write!(s, "  agents: {}", ids.join(", "));
@@ -96,7 +113,11 @@ fn listeners(s: &mut String, c: &Config) {
 fn providers(s: &mut String, c: &Config) {
     let _ = writeln!(s, "\nProviders ({}):", c.providers.len());
     for p in &c.providers {
-        let upstream = if p.wildcard { "any model".to_owned() } else { p.model_id.clone() };
+        let upstream = if p.wildcard {
+            "any model".to_owned()
+        } else {
+            p.model_id.clone()
+        };
         let _ = write!(s, "  {} → {upstream} via {}", p.name, p.spec.id);
         if let Some(b) = &p.base_url {
             let default_port = if b.scheme == "https" { 443 } else { 80 };

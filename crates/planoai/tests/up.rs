@@ -2,6 +2,8 @@
 //! a `.env` beside the config; SIGTERM drains and exits 0. A config with a missing variable is
 //! refused before anything listens.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -17,7 +19,11 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[tokio::test]
@@ -46,7 +52,11 @@ async fn up_serves_then_drains_on_sigterm() {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await.unwrap().unwrap().unwrap();
+    let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
     assert!(line.contains(&format!("127.0.0.1:{port}")), "{line}");
 
     let url = format!("http://127.0.0.1:{port}");
@@ -59,11 +69,23 @@ async fn up_serves_then_drains_on_sigterm() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert_eq!(mock.requests()[0].header("authorization"), Some("Bearer sk-from-dotenv"));
+    assert_eq!(
+        mock.requests()[0].header("authorization"),
+        Some("Bearer sk-from-dotenv")
+    );
 
     let pid = child.id().unwrap().to_string();
-    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
-    let status = tokio::time::timeout(Duration::from_secs(20), child.wait()).await.unwrap().unwrap();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::time::timeout(Duration::from_secs(20), child.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(status.success(), "exit status {status:?}");
 }
 

@@ -4,7 +4,7 @@
 //! validates the config exactly as `planoai up` does, binds the model listener on
 //! `127.0.0.1:0` and serves it until the harness is dropped.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
 
@@ -37,16 +37,27 @@ impl Harness {
         let loaded = plano_config::load_str(&text, &env, plano_config::EnvPolicy::Strict)
             .unwrap_or_else(|e| panic!("test config invalid:\n{e}"));
         let gateway = Arc::new(Gateway::new(&loaded.config).expect("gateway builds"));
-        let listener = BoundListener::bind("test", "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let listener = BoundListener::bind("test", "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            Server::new(gateway, vec![listener]).run(shutdown).await.unwrap();
+            Server::new(gateway, vec![listener])
+                .run(shutdown)
+                .await
+                .unwrap();
         });
-        Harness { url, mock, http: reqwest::Client::new(), stop: Some(stop), server: Some(server) }
+        Harness {
+            url,
+            mock,
+            http: reqwest::Client::new(),
+            stop: Some(stop),
+            server: Some(server),
+        }
     }
 
     pub fn post(&self, path: &str) -> reqwest::RequestBuilder {

@@ -16,7 +16,8 @@ fn provider(model: &str, key: Option<&str>, passthrough: bool) -> Provider {
         prefix: prefix.into(),
         model_id: id.into(),
         wildcard: id == "*",
-        spec: plano_catalog::lookup(prefix).unwrap_or_else(|| plano_catalog::lookup("openai").unwrap()),
+        spec: plano_catalog::lookup(prefix)
+            .unwrap_or_else(|| plano_catalog::lookup("openai").unwrap()),
         access_key: key.map(Secret::new),
         default: false,
         base_url: None,
@@ -35,7 +36,10 @@ fn provider(model: &str, key: Option<&str>, passthrough: bool) -> Provider {
 fn client_headers(pairs: &[(&str, &str)]) -> HeaderMap {
     let mut h = HeaderMap::new();
     for (k, v) in pairs {
-        h.append(http::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
+        h.append(
+            http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            v.parse().unwrap(),
+        );
     }
     h
 }
@@ -65,14 +69,20 @@ fn access_key_replaces_client_credentials() {
 #[test]
 fn anthropic_gets_x_api_key_and_version() {
     let h = ProviderHeaders::new(&provider("anthropic/claude", Some("sk-ant"), false)).unwrap();
-    let out = h.build(Api::AnthropicMessages, &client_headers(&[("authorization", "Bearer c")]));
+    let out = h.build(
+        Api::AnthropicMessages,
+        &client_headers(&[("authorization", "Bearer c")]),
+    );
     assert_eq!(out["x-api-key"], "sk-ant");
     assert_eq!(out["anthropic-version"], super::DEFAULT_ANTHROPIC_VERSION);
     assert!(out.get("authorization").is_none());
 
     let out = h.build(
         Api::AnthropicMessages,
-        &client_headers(&[("anthropic-version", "2024-01-01"), ("anthropic-beta", "b1")]),
+        &client_headers(&[
+            ("anthropic-version", "2024-01-01"),
+            ("anthropic-beta", "b1"),
+        ]),
     );
     assert_eq!(out["anthropic-version"], "2024-01-01");
     assert_eq!(out["anthropic-beta"], "b1");
@@ -81,20 +91,32 @@ fn anthropic_gets_x_api_key_and_version() {
 #[test]
 fn anthropic_headers_do_not_reach_openai_style_apis() {
     let h = ProviderHeaders::new(&provider("openai/gpt-4o", Some("k"), false)).unwrap();
-    let out = h.build(Api::OpenAiChat, &client_headers(&[("anthropic-version", "2023-06-01")]));
+    let out = h.build(
+        Api::OpenAiChat,
+        &client_headers(&[("anthropic-version", "2023-06-01")]),
+    );
     assert!(out.get("anthropic-version").is_none());
 }
 
 #[test]
 fn passthrough_forwards_the_client_credential_in_the_provider_style() {
     let h = ProviderHeaders::new(&provider("openai/gpt-4o", Some("ignored"), true)).unwrap();
-    let out = h.build(Api::OpenAiChat, &client_headers(&[("authorization", "Bearer client-key")]));
+    let out = h.build(
+        Api::OpenAiChat,
+        &client_headers(&[("authorization", "Bearer client-key")]),
+    );
     assert_eq!(out["authorization"], "Bearer client-key");
 
     let h = ProviderHeaders::new(&provider("anthropic/claude", None, true)).unwrap();
-    let out = h.build(Api::AnthropicMessages, &client_headers(&[("authorization", "Bearer ck")]));
+    let out = h.build(
+        Api::AnthropicMessages,
+        &client_headers(&[("authorization", "Bearer ck")]),
+    );
     assert_eq!(out["x-api-key"], "ck");
-    let out = h.build(Api::AnthropicMessages, &client_headers(&[("x-api-key", "xk")]));
+    let out = h.build(
+        Api::AnthropicMessages,
+        &client_headers(&[("x-api-key", "xk")]),
+    );
     assert_eq!(out["x-api-key"], "xk");
     let out = h.build(Api::AnthropicMessages, &client_headers(&[]));
     assert!(out.get("x-api-key").is_none());
