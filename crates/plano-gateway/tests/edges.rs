@@ -221,3 +221,19 @@ async fn in_flight_stream_survives_shutdown() {
         "no longer accepting"
     );
 }
+
+#[tokio::test]
+async fn h2c_clients_are_served() {
+    let h = Harness::start(TWO_PROVIDERS).await;
+    let h2 = reqwest::Client::builder().http2_prior_knowledge().build().unwrap();
+    let r = h2
+        .post(format!("{}/v1/chat/completions", h.url))
+        .json(&json!({"model": "claude-sonnet-4-5", "stream": true, "messages": [{"role": "user", "content": "x"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.version(), reqwest::Version::HTTP_2);
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    assert!(text.trim_end().ends_with("data: [DONE]"), "{text}");
+}

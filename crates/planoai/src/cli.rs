@@ -19,8 +19,22 @@ pub struct Cli {
 pub enum Command {
     /// Validate a config file and print a summary (all errors at once).
     Validate(ValidateArgs),
-    /// Start the gateway.
+    /// Start the gateway (detached unless --foreground).
     Up(UpArgs),
+    /// Stop the detached gateway (drains in-flight requests first).
+    Down,
+    /// Show the detached gateway's log.
+    Logs(LogsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Keep printing new log lines as they are written.
+    #[arg(short, long)]
+    pub follow: bool,
+    /// Include DEBUG and TRACE lines.
+    #[arg(long)]
+    pub debug: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,8 @@
 //! # Layout
 //! - `cli`: the clap definition of every verb and flag.
 //! - `validate`: `planoai validate` — load, validate, summarize a config.
-//! - `up`: `planoai up` — load the config and run the gateway.
+//! - `up`: `planoai up` — load the config and run the gateway (`detach` when not in the
+//!   foreground; `down`, `logs`, `home` and `process` manage the detached gateway).
 //!
 //! This is the only crate that uses `anyhow`: library crates return typed errors and this edge
 //! turns them into messages and exit codes.
@@ -13,8 +14,13 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cli;
+mod detach;
+mod down;
+mod home;
 mod locate;
 mod logging;
+mod logs;
+mod process;
 mod signals;
 mod up;
 mod validate;
@@ -28,6 +34,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         cli::Command::Validate(args) => validate::run(&args),
         cli::Command::Up(args) => up::run(&args),
+        cli::Command::Down => down::run(),
+        cli::Command::Logs(args) => logs::run(&args),
     };
     match result {
         Ok(code) => code,

@@ -5,8 +5,10 @@
 //! bind every model listener → print the listener URLs → serve → on a signal, stop accepting
 //! and drain in-flight requests and streams.
 //!
-//! Detached mode (pid file, log files, `planoai down`) belongs to the CLI lifecycle work; until
-//! it lands, `up` without `--foreground` runs attached as well and says so.
+//! Without `--foreground`, `up` validates the config, stops a gateway that is already running,
+//! re-executes this binary as `up --foreground` detached from the terminal (its own process
+//! group, output to the log file under `$PLANO_HOME/run/logs/`), records its pid and waits
+//! until every model listener answers `/healthz` (see [`crate::detach`]).
 
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
@@ -33,7 +35,7 @@ pub fn run(args: &UpArgs) -> Result<ExitCode> {
         tracing::warn!("{w}");
     }
     if !args.foreground {
-        tracing::info!("detached mode is not available yet; running in the foreground");
+        return crate::detach::start(args, &file, &loaded.config);
     }
     let config = loaded.config;
     let gateway = Arc::new(Gateway::new(&config).context("starting the gateway")?);
