@@ -93,10 +93,22 @@ impl Proc {
         };
         let line = match rx.recv_timeout(Duration::from_secs(20)) {
             Ok(line) => line,
-            Err(_) => {
-                let status = proc.child.try_wait().ok().flatten();
+            Err(e) => {
+                // Disconnected = stdout closed, usually because the child is exiting; give it
+                // a moment so the exit status can be reported.
+                std::thread::sleep(Duration::from_millis(200));
+                let status = match proc.child.try_wait() {
+                    Ok(Some(status)) => format!("exited with {status}"),
+                    _ => "still running".to_owned(),
+                };
+                let why = match e {
+                    mpsc::RecvTimeoutError::Timeout => "did not announce its listener within 20 s",
+                    mpsc::RecvTimeoutError::Disconnected => {
+                        "closed stdout without announcing its listener"
+                    }
+                };
                 bail!(
-                    "{} did not announce its listener within 20 s (exit status: {status:?}); stderr:\n{}",
+                    "{} {why} ({status}); stderr:\n{}",
                     s.name,
                     proc.stderr_tail()
                 );

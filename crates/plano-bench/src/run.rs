@@ -381,10 +381,17 @@ pub fn run(opts: Options) -> Result<RunResult> {
     })
 }
 
-/// The checked-out commit, read-only (`git rev-parse` never writes).
+/// The checked-out commit of the source tree this binary was built from, whatever the
+/// current directory; read-only (`git rev-parse` never writes).
 fn revision() -> String {
     std::process::Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
+        .args([
+            "-C",
+            env!("CARGO_MANIFEST_DIR"),
+            "rev-parse",
+            "--short",
+            "HEAD",
+        ])
         .output()
         .ok()
         .filter(|o| o.status.success())

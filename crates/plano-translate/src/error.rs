@@ -1,6 +1,6 @@
 //! `TranslateError`: why a body or stream could not be translated, and which side is to blame.
 
-use plano_catalog::api::Api;
+use plano_catalog::Api;
 
 /// A translation failure. [`status`](Self::status) says how the gateway should answer: client-side problems
 /// are 400, upstream-side problems 502.

@@ -26,7 +26,7 @@ mod stop_reason;
 pub mod stream;
 mod usage;
 
-use plano_catalog::api::Api;
+use plano_catalog::Api;
 
 pub use error::TranslateError;
 pub use error_body::translate_error_body;

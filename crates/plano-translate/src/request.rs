@@ -14,6 +14,8 @@ pub mod openai_to_anthropic;
 
 use serde_json::{Map, Value};
 
+use crate::TranslateError;
+
 /// Moves `extra` (minus `dropped` keys) into `target`, skipping keys for which `is_set` says the typed body
 /// already has a value (a duplicate key would make the body ambiguous).
 pub(crate) fn pass_through_extras(
@@ -27,4 +29,9 @@ pub(crate) fn pass_through_extras(
             target.insert(key, value);
         }
     }
+}
+
+/// A request error pointing at one message.
+pub(crate) fn invalid(index: usize, why: &str) -> TranslateError {
+    TranslateError::InvalidRequest(format!("messages[{index}]: {why}"))
 }

@@ -23,7 +23,7 @@ use plano_wire::openai::{
 };
 use serde_json::{Map, Value};
 
-use super::pass_through_extras;
+use super::{invalid, pass_through_extras};
 use crate::media::data_url;
 use crate::{MaxTokensField, RequestOptions, ThinkingMapping, TranslateError};
 
@@ -161,10 +161,6 @@ fn system_text(system: SystemPrompt) -> Option<String> {
             .join("\n\n"),
     };
     (!text.is_empty()).then_some(text)
-}
-
-fn invalid(index: usize, why: &str) -> TranslateError {
-    TranslateError::InvalidRequest(format!("messages[{index}]: {why}"))
 }
 
 fn convert_message(

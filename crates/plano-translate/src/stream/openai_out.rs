@@ -74,17 +74,17 @@ impl ChunkWriter {
 
     /// More arguments for tool call number `index`; `raw` is a JSON string token.
     pub(crate) fn tool_args(&self, out: &mut BytesMut, index: u32, raw: &str) {
-        let index = index.to_string();
-        self.delta(
+        out.reserve(self.head.len() + raw.len() + 96);
+        out.put_slice(&self.head);
+        out.put_slice(CHOICE_OPEN);
+        // Writing to a BytesMut cannot fail.
+        let _ = write!(
             out,
-            &[
-                b"\"tool_calls\":[{\"index\":",
-                index.as_bytes(),
-                b",\"function\":{\"arguments\":",
-                raw.as_bytes(),
-                b"}}]",
-            ],
+            "\"tool_calls\":[{{\"index\":{index},\"function\":{{\"arguments\":"
         );
+        out.put_slice(raw.as_bytes());
+        out.put_slice(b"}}]");
+        out.put_slice(CHOICE_CLOSE);
     }
 
     /// The single chunk carrying `finish_reason`.
