@@ -4,6 +4,7 @@
 //! - [`api`]: the wire APIs the gateway speaks ([`Api`]) on either side.
 //! - [`providers`]: the provider table — one row per provider prefix, saying where it lives
 //!   (default base URL and path prefix), how it authenticates and which APIs it speaks natively.
+//! - [`models`]: facts about model families that change how a request is shaped.
 //! - [`path`]: the upstream path rule (`base_url` path or the provider default, plus a per-API suffix).
 //!
 //! This crate is pure data and pure functions: no I/O, no async, no allocation on lookup.
@@ -12,6 +13,7 @@
 //! one row in [`providers::TABLE`].
 
 pub mod api;
+pub mod models;
 pub mod path;
 pub mod providers;
 

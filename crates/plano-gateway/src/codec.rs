@@ -5,7 +5,11 @@ use std::borrow::Cow;
 
 use bytes::BytesMut;
 use plano_catalog::Api;
-use plano_translate::{RequestOptions, ResponseContext, TranslateError};
+use plano_catalog::models::is_openai_reasoning_model;
+use plano_config::Provider;
+use plano_translate::{
+    MaxTokensField, RequestOptions, ResponseContext, ThinkingMapping, TranslateError,
+};
 use plano_wire::error::{self, ErrorKind};
 use plano_wire::json_scan::{self, RequestScan};
 
@@ -52,14 +56,32 @@ pub fn with_model(body: &[u8], scan: &Scan, model: &str) -> Vec<u8> {
     json_scan::set_model_scanned(body, &scan.raw, model)
 }
 
-/// Phase 4, different APIs.
+/// Phase 4, different APIs. Two choices depend on the provider: which OpenAI field carries
+/// the token limit (OpenAI's own API wants `max_completion_tokens`, most OpenAI-compatible
+/// servers only know `max_tokens`), and whether Anthropic `thinking` becomes `reasoning_effort`
+/// (only reasoning models accept it; others would reject the whole request).
 pub fn translate_request(
     client: Api,
     upstream: Api,
+    provider: &Provider,
     body: &[u8],
     model: &str,
 ) -> Result<Vec<u8>, GatewayError> {
-    let opts = RequestOptions::new(model);
+    let mut opts = RequestOptions::new(model);
+    // Keyed on the prefix itself: a custom prefix with `provider_interface: openai` is an
+    // OpenAI-compatible server, not OpenAI.
+    let openai_itself = plano_catalog::lookup(&provider.prefix)
+        .is_some_and(|spec| matches!(spec.id, "openai" | "azure_openai"));
+    opts.openai_max_tokens_field = if openai_itself {
+        MaxTokensField::MaxCompletionTokens
+    } else {
+        MaxTokensField::MaxTokens
+    };
+    opts.thinking_mapping = if is_openai_reasoning_model(model) {
+        ThinkingMapping::ReasoningEffort
+    } else {
+        ThinkingMapping::Drop
+    };
     plano_translate::translate_request(client, upstream, body, &opts)
         .map_err(|e| translate_failed(client, upstream, e))
 }

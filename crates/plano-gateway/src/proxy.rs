@@ -65,6 +65,7 @@ async fn run(
     let body = encode(
         client_api,
         upstream_api,
+        upstream,
         &bytes,
         &scan,
         &resolved.upstream_model,
@@ -138,6 +139,7 @@ fn unresolved(err: ResolveError) -> GatewayError {
 fn encode(
     client: Api,
     upstream: Api,
+    provider: &Upstream,
     bytes: &[u8],
     scan: &Scan,
     upstream_model: &str,
@@ -145,7 +147,7 @@ fn encode(
     if client == upstream {
         Ok(codec::with_model(bytes, scan, upstream_model))
     } else {
-        codec::translate_request(client, upstream, bytes, upstream_model)
+        codec::translate_request(client, upstream, &provider.config, bytes, upstream_model)
     }
 }
 

@@ -51,8 +51,20 @@ pub async fn respond(
     strip_framing(&mut headers);
 
     if ctx.client_api == ctx.upstream_api {
-        let streaming = ctx.stream && status.is_success();
-        let relay = Relay::new(upstream, ctx.idle_timeout, ctx.client_api, streaming, None);
+        // Same API: bytes go through unchanged. A stream still passes a line-aware watcher, so
+        // that an upstream failure mid-line cannot glue our error event onto a torn line.
+        let relay = if ctx.stream && status.is_success() {
+            let watcher = codec::stream_translator(&ctx, created_now())?;
+            Relay::new(
+                upstream,
+                ctx.idle_timeout,
+                ctx.client_api,
+                true,
+                Some(watcher),
+            )
+        } else {
+            Relay::new(upstream, ctx.idle_timeout, ctx.client_api, false, None)
+        };
         return Ok(build(status, headers, body::stream(relay.into_stream())));
     }
 
@@ -189,7 +201,12 @@ impl Relay {
                     Some(t) => match t.push(&chunk, &mut self.out) {
                         Ok(()) if self.out.is_empty() => continue,
                         Ok(()) => return Some(Ok(self.out.split().freeze())),
-                        Err(err) => format!("translating upstream stream: {err}"),
+                        Err(err) => {
+                            // The translator has already ended the client stream with an error event.
+                            self.done = true;
+                            tracing::warn!(error = %err, "upstream stream could not be translated");
+                            return self.flush();
+                        }
                     },
                 },
                 Ok(None) => {

@@ -225,7 +225,10 @@ async fn in_flight_stream_survives_shutdown() {
 #[tokio::test]
 async fn h2c_clients_are_served() {
     let h = Harness::start(TWO_PROVIDERS).await;
-    let h2 = reqwest::Client::builder().http2_prior_knowledge().build().unwrap();
+    let h2 = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .unwrap();
     let r = h2
         .post(format!("{}/v1/chat/completions", h.url))
         .json(&json!({"model": "claude-sonnet-4-5", "stream": true, "messages": [{"role": "user", "content": "x"}]}))

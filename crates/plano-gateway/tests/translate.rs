@@ -239,3 +239,51 @@ async fn translated_stream_cut_ends_with_an_openai_error_event() {
     );
     assert!(!text.contains("[DONE]"), "a failed stream is not completed");
 }
+
+#[tokio::test]
+async fn request_shape_follows_the_provider_and_model() {
+    let yaml = r#"
+version: v0.4.0
+listeners:
+  - type: model
+    name: m
+    port: 12000
+model_providers:
+  - model: openai/gpt-4o
+    access_key: k
+    base_url: {mock}
+  - model: openai/o3-mini
+    access_key: k
+    base_url: {mock}
+  - model: vllm/llama-3
+    base_url: {mock}/v1
+    provider_interface: openai
+"#;
+    let h = Harness::start(yaml).await;
+    let body = |model: &str| {
+        json!({
+            "model": model,
+            "max_tokens": 2000,
+            "thinking": {"type": "enabled", "budget_tokens": 1024},
+            "messages": [{"role": "user", "content": "x"}]
+        })
+    };
+    for model in ["openai/gpt-4o", "openai/o3-mini", "vllm/llama-3"] {
+        let r = h
+            .post("/v1/messages")
+            .json(&body(model))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{model}");
+    }
+    let sent: Vec<Value> = h.mock.requests().iter().map(|r| r.json()).collect();
+    // gpt-4o is not a reasoning model: `thinking` is dropped rather than rejected upstream.
+    assert!(sent[0].get("reasoning_effort").is_none(), "{}", sent[0]);
+    assert_eq!(sent[0]["max_completion_tokens"], 2000);
+    assert_eq!(sent[1]["reasoning_effort"], "low");
+    // An OpenAI-compatible server gets the widely understood `max_tokens`, under its own path.
+    assert_eq!(sent[2]["max_tokens"], 2000);
+    assert!(sent[2].get("max_completion_tokens").is_none());
+    assert_eq!(h.mock.requests()[2].path, "/v1/chat/completions");
+}
