@@ -48,7 +48,17 @@ pub async fn respond(
         mut headers,
         body: upstream,
     } = resp;
+    // A non-streamed same-API body is relayed byte for byte, so the provider's
+    // `content-length` stays true and spares the client chunked decoding.
+    let keep_length = ctx.client_api == ctx.upstream_api && !ctx.stream;
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .cloned()
+        .filter(|_| keep_length);
     strip_framing(&mut headers);
+    if let Some(length) = length {
+        headers.insert(header::CONTENT_LENGTH, length);
+    }
 
     if ctx.client_api == ctx.upstream_api {
         // Same API: bytes go through unchanged. A stream still passes a line-aware watcher, so

@@ -27,7 +27,17 @@ async fn openai_request_bytes_survive_except_model() {
     let expected = body.replace(r#""openai/gpt-4o""#, r#""gpt-4o""#);
     assert_eq!(std::str::from_utf8(&sent.body).unwrap(), expected);
     assert_eq!(sent.header("authorization"), Some("Bearer sk-openai-test"));
+    let length: usize = resp.headers()["content-length"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     let text = resp.text().await.unwrap();
+    assert_eq!(
+        length,
+        text.len(),
+        "the provider's content-length is kept for an unchanged body"
+    );
     let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["object"], "chat.completion");
 }

@@ -1,8 +1,8 @@
 //! Upstream failures, classified once where they happen.
 //!
 //! The gateway (and the retry loop) decide on [`UpstreamErrorKind`] and never on message text.
-//! Messages never include credentials: reqwest errors are rendered without the URL's query
-//! (which is where an Azure `api-version` lives; keys are only ever in headers).
+//! Messages never include credentials: hyper errors carry no URL, and keys only ever travel in
+//! headers.
 
 use std::time::Duration;
 
@@ -40,24 +40,39 @@ impl UpstreamError {
         }
     }
 
-    /// Classifies a reqwest error. The URL is stripped so nothing of the request leaks.
-    pub fn from_reqwest(err: reqwest::Error) -> Self {
+    /// Classifies a client error from sending a request. The messages of hyper's errors never
+    /// contain the URL, so nothing of the request leaks.
+    pub fn from_client(err: &hyper_util::client::legacy::Error) -> Self {
         let kind = if err.is_connect() {
             UpstreamErrorKind::Connect
-        } else if err.is_timeout() {
-            UpstreamErrorKind::FirstByteTimeout
         } else {
             UpstreamErrorKind::Protocol
         };
-        let err = err.without_url();
-        let mut message = err.to_string();
-        let mut source = std::error::Error::source(&err);
-        while let Some(s) = source {
-            message.push_str(": ");
-            message.push_str(&s.to_string());
-            source = s.source();
+        UpstreamError {
+            kind,
+            message: chain(err),
         }
-        UpstreamError { kind, message }
+    }
+
+    /// A failure while reading the response body (connection cut, bad framing).
+    pub fn from_body(err: &hyper::Error) -> Self {
+        let kind = if err.is_timeout() {
+            UpstreamErrorKind::IdleTimeout
+        } else {
+            UpstreamErrorKind::Protocol
+        };
+        UpstreamError {
+            kind,
+            message: format!("upstream body: {}", chain(err)),
+        }
+    }
+
+    /// The provider's URL did not parse (validation normally prevents this).
+    pub fn bad_url() -> Self {
+        UpstreamError {
+            kind: UpstreamErrorKind::Connect,
+            message: "invalid upstream URL".into(),
+        }
     }
 
     /// The HTTP status the client sees when this is the final outcome.
@@ -85,4 +100,16 @@ fn humanize(d: Duration) -> String {
     } else {
         format!("{} s", d.as_secs())
     }
+}
+
+/// An error and its sources, joined with `: `.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    message
 }

@@ -6,12 +6,12 @@
 //!   prefix, auth style) so the hot path only concatenates strings.
 //! - [`auth`]: outbound headers — credential in the provider's style, client headers minus
 //!   credentials and hop-by-hop headers, provider `headers` last.
-//! - [`client`]: reqwest clients on rustls (ring) with keep-alive pools, one per connect-timeout
+//! - [`client`]: hyper-util pooled clients on rustls (ring), one per connect-timeout
 //!   profile, built once at start-up.
 //! - [`send`]: one request out, a response head and a body stream back.
 //! - [`error`]: upstream failures classified by where they happened and whether a retry is safe.
 //!
-//! Only this crate knows reqwest. The gateway hands it a provider and bytes and gets back a
+//! Only this crate knows the HTTP client library. The gateway hands it a provider and bytes and gets back a
 //! response head plus a body stream.
 
 pub mod auth;

@@ -1,14 +1,19 @@
 //! Sending one request upstream and exposing the answer as a head plus a byte stream.
 //!
-//! The gateway never sees reqwest types: it gets an [`UpstreamResponse`] whose body yields
-//! `Bytes` chunks as they arrive, with failures already classified as [`UpstreamError`].
+//! The gateway never sees client-library types: it gets an [`UpstreamResponse`] whose body
+//! yields `Bytes` chunks as they arrive, with failures already classified as
+//! [`UpstreamError`].
 
 use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, Method, Request, StatusCode, Uri};
+use http_body_util::{BodyExt, Full};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
 
 use crate::error::UpstreamError;
 
@@ -24,7 +29,7 @@ pub struct UpstreamResponse {
 
 /// A pooled client (cheap to clone: an `Arc` inside).
 #[derive(Debug, Clone)]
-pub struct UpstreamClient(pub(crate) reqwest::Client);
+pub struct UpstreamClient(pub(crate) Client<HttpsConnector<HttpConnector>, Full<Bytes>>);
 
 impl UpstreamClient {
     /// POSTs `body` to `url` and waits for the response head, at most `first_byte_timeout`.
@@ -35,20 +40,23 @@ impl UpstreamClient {
         body: Vec<u8>,
         first_byte_timeout: Duration,
     ) -> Result<UpstreamResponse, UpstreamError> {
-        let send = self.0.post(url).headers(headers).body(body).send();
-        let resp = match tokio::time::timeout(first_byte_timeout, send).await {
+        let uri: Uri = url.parse().map_err(|_| UpstreamError::bad_url())?;
+        let mut req = Request::new(Full::new(Bytes::from(body)));
+        *req.method_mut() = Method::POST;
+        *req.uri_mut() = uri;
+        *req.headers_mut() = headers;
+        let resp = match tokio::time::timeout(first_byte_timeout, self.0.request(req)).await {
             Ok(Ok(resp)) => resp,
-            Ok(Err(err)) => return Err(UpstreamError::from_reqwest(err)),
+            Ok(Err(err)) => return Err(UpstreamError::from_client(&err)),
             Err(_) => return Err(UpstreamError::first_byte_timeout(first_byte_timeout)),
         };
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let body = resp
-            .bytes_stream()
-            .map(|r| r.map_err(UpstreamError::from_reqwest));
+        let (parts, incoming) = resp.into_parts();
+        let body = incoming
+            .into_data_stream()
+            .map(|r| r.map_err(|e| UpstreamError::from_body(&e)));
         Ok(UpstreamResponse {
-            status,
-            headers,
+            status: parts.status,
+            headers: parts.headers,
             body: Box::pin(body),
         })
     }
