@@ -25,6 +25,59 @@ pub enum Command {
     Down,
     /// Show the detached gateway's log.
     Logs(LogsArgs),
+    /// Write a starter config.yaml from a built-in template.
+    Init(InitArgs),
+    /// Launch Claude Code or Codex with its traffic going through the model listener.
+    #[command(name = "cli_agent", alias = "cli-agent")]
+    CliAgent(CliAgentArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Template to start from (see --list-templates).
+    #[arg(long, conflicts_with = "clean")]
+    pub template: Option<String>,
+    /// Print the available templates and exit.
+    #[arg(long)]
+    pub list_templates: bool,
+    /// Write a minimal config: one model listener, one provider.
+    #[arg(long)]
+    pub clean: bool,
+    /// Where to write the config.
+    #[arg(short, long, default_value = "config.yaml")]
+    pub output: PathBuf,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The coding agents `cli_agent` knows how to point at Plano.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CodingAgent {
+    /// Claude Code (`claude`), through the Anthropic Messages API.
+    Claude,
+    /// OpenAI Codex CLI (`codex`), through the OpenAI API.
+    Codex,
+}
+
+#[derive(Debug, Args)]
+pub struct CliAgentArgs {
+    /// Which agent to launch.
+    #[arg(value_enum)]
+    pub agent: CodingAgent,
+    /// Config file whose model listener the agent uses (default: <path>/config.yaml, then
+    /// <path>/plano_config.yaml, then the zero-config default of the last `planoai up`).
+    pub file: Option<PathBuf>,
+    /// Directory to look for the config in.
+    #[arg(long, default_value = ".")]
+    pub path: PathBuf,
+    /// JSON object of agent settings: ANTHROPIC_SMALL_FAST_MODEL, CODEX_MODEL,
+    /// NON_INTERACTIVE_MODE; other keys go to `claude --settings`.
+    #[arg(long)]
+    pub settings: Option<String>,
+    /// Arguments passed to the agent unchanged (after `--`).
+    #[arg(last = true)]
+    pub agent_args: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -48,7 +101,8 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct UpArgs {
-    /// Config file (default: <path>/config.yaml, then <path>/plano_config.yaml).
+    /// Config file (default: <path>/config.yaml, then <path>/plano_config.yaml; with neither,
+    /// a zero-config default with a wildcard provider per well-known provider).
     pub file: Option<PathBuf>,
     /// Directory to look for the config in.
     #[arg(long, default_value = ".")]
@@ -56,7 +110,8 @@ pub struct UpArgs {
     /// Stay attached: run the gateway in this process, logs on the terminal.
     #[arg(long)]
     pub foreground: bool,
-    /// Override the model listener's port.
+    /// Override the model listener's port (also the port of the zero-config default, 12000
+    /// otherwise).
     #[arg(long)]
     pub listener_port: Option<u16>,
     /// Debug-level logs.

@@ -114,7 +114,8 @@ fn endpoints(config: &Config, port_override: Option<u16>) -> Vec<(String, Socket
 }
 
 /// A minimal `GET /healthz`: enough HTTP to read a status line, no client library needed.
-fn healthy(addr: SocketAddr) -> bool {
+/// Also `cli_agent`'s check that a listener is up.
+pub fn healthy(addr: SocketAddr) -> bool {
     let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(300)) else {
         return false;
     };

@@ -2,13 +2,15 @@
 //! `run/plano.pid` and `run/logs/plano.log` beneath it, as upstream's CLI lays them out.
 //!
 //! Nothing with a secret in it is ever written here: the detached child reads the config and
-//! the environment itself, so keys stay in memory.
+//! the environment itself, so keys stay in memory. The zero-config default
+//! (`default_config.yaml`) holds `$VAR` references only.
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
 pub struct Home {
+    pub root: PathBuf,
     pub run: PathBuf,
     pub logs: PathBuf,
 }
@@ -27,11 +29,17 @@ impl Home {
         Ok(Home {
             logs: run.join("logs"),
             run,
+            root,
         })
     }
 
     pub fn pid_file(&self) -> PathBuf {
         self.run.join("plano.pid")
+    }
+
+    /// Where `up` writes the zero-config default (spec §10.3).
+    pub fn default_config(&self) -> PathBuf {
+        self.root.join("default_config.yaml")
     }
 
     pub fn log_file(&self) -> PathBuf {

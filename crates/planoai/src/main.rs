@@ -4,7 +4,10 @@
 //! - `cli`: the clap definition of every verb and flag.
 //! - `validate`: `planoai validate` — load, validate, summarize a config.
 //! - `up`: `planoai up` — load the config and run the gateway (`detach` when not in the
-//!   foreground; `down`, `logs`, `home` and `process` manage the detached gateway).
+//!   foreground; `down`, `logs`, `home` and `process` manage the detached gateway);
+//!   `zero_config` synthesizes a default when there is no config file.
+//! - `init`: `planoai init` — write a starter config from `templates`.
+//! - `cli_agent`: `planoai cli_agent` — run Claude Code or Codex through the model listener.
 //!
 //! This is the only crate that uses `anyhow`: library crates return typed errors and this edge
 //! turns them into messages and exit codes.
@@ -14,16 +17,20 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cli;
+mod cli_agent;
 mod detach;
 mod down;
 mod home;
+mod init;
 mod locate;
 mod logging;
 mod logs;
 mod process;
 mod signals;
+mod templates;
 mod up;
 mod validate;
+mod zero_config;
 
 use std::process::ExitCode;
 
@@ -36,6 +43,8 @@ fn main() -> ExitCode {
         cli::Command::Up(args) => up::run(&args),
         cli::Command::Down => down::run(),
         cli::Command::Logs(args) => logs::run(&args),
+        cli::Command::Init(args) => init::run(&args),
+        cli::Command::CliAgent(args) => cli_agent::run(&args),
     };
     match result {
         Ok(code) => code,

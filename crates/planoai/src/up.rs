@@ -1,6 +1,7 @@
 //! `planoai up`: load and validate the config, then run the gateway until SIGINT/SIGTERM.
 //!
-//! Stages: locate the config → load it with strict environment substitution (every missing
+//! Stages: locate the config (none found and none named → the zero-config default of
+//! [`crate::zero_config`], written to `$PLANO_HOME/default_config.yaml`) → load it with strict environment substitution (every missing
 //! variable listed at once) → build the gateway (clients, resolver, precomputed headers) →
 //! bind every model listener → print the listener URLs → serve → on a signal, stop accepting
 //! and drain in-flight requests and streams.
@@ -22,7 +23,10 @@ use crate::cli::UpArgs;
 
 pub fn run(args: &UpArgs) -> Result<ExitCode> {
     crate::logging::init(args.verbose);
-    let file = crate::locate::config_file(args.file.as_deref(), &args.path)?;
+    let file = match crate::locate::config_file(args.file.as_deref(), &args.path)? {
+        Some(file) => file,
+        None => crate::zero_config::prepare(args.listener_port, &args.path)?,
+    };
     let loaded = match plano_config::load_file(&file, EnvSource::process(EnvPolicy::Strict)) {
         Ok(l) => l,
         Err(errors) => {

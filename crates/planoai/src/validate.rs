@@ -16,7 +16,7 @@ use plano_config::{Config, EnvPolicy, EnvSource, ListenerKind, Loaded, load_file
 use crate::cli::ValidateArgs;
 
 pub fn run(args: &ValidateArgs) -> Result<ExitCode> {
-    let file = crate::locate::config_file(args.file.as_deref(), &args.path)?;
+    let file = crate::locate::required(args.file.as_deref(), &args.path)?;
     match load_file(&file, EnvSource::process(EnvPolicy::Lenient)) {
         Ok(loaded) => {
             print!("{}", summary(&file, &loaded));
