@@ -107,9 +107,11 @@ pub mod secret;
 mod suggest;
 mod url;
 mod validate;
+pub mod wildcard;
 
 pub use env::EnvPolicy;
 pub use errors::{ConfigError, ConfigErrors};
 pub use load::{EnvSource, Loaded, dotenv_path, load_file, load_str};
 pub use model::*;
 pub use secret::Secret;
+pub use wildcard::{Expansion, expand_wildcards, expanded_model};

@@ -23,8 +23,6 @@ pub struct Scan {
     raw: RequestScan,
     pub model: Option<String>,
     pub stream: bool,
-    /// OpenAI `stream_options.include_usage`; read only when a translated stream needs it.
-    pub include_usage: bool,
 }
 
 /// Phase 2: validates the body as one JSON object and finds `model` and `stream`.
@@ -37,12 +35,7 @@ pub fn scan(body: &[u8]) -> Result<Scan, GatewayError> {
         Cow::Owned(s) => s,
     });
     let stream = raw.stream.unwrap_or(false);
-    Ok(Scan {
-        raw,
-        model,
-        stream,
-        include_usage: false,
-    })
+    Ok(Scan { raw, model, stream })
 }
 
 /// Whether an OpenAI client asked for usage in its stream (`stream_options.include_usage`).
@@ -134,6 +127,22 @@ pub fn error_body(api: Api, status: u16, message: &str, code: &str) -> Vec<u8> {
     match api {
         Api::AnthropicMessages => error::anthropic_error_body(kind, message),
         _ => error::openai_error_body(kind, message, None, Some(code)),
+    }
+}
+
+/// A provider's error body (any shape) re-wrapped in the client API's envelope, with `note`
+/// appended to its message: the final answer after several failed attempts.
+pub fn upstream_error_with_note(client: Api, status: u16, body: &[u8], note: &str) -> Vec<u8> {
+    let parsed = error::parse_error_body(status, body);
+    let message = format!("{} {note}", parsed.message);
+    match client {
+        Api::AnthropicMessages => error::anthropic_error_body(parsed.kind, &message),
+        _ => error::openai_error_body(
+            parsed.kind,
+            &message,
+            parsed.param.as_deref(),
+            parsed.code.as_deref(),
+        ),
     }
 }
 

@@ -5,6 +5,9 @@
 //! - `routes`: the fixed route table of a model listener (method + path → handler).
 //! - `proxy`: the LLM request lifecycle, as named phases (accept → parse → resolve → encode →
 //!   attempt → relay).
+//! - `attempt`: phase 5 — one attempt, or under a retry plan the retry/failover loop that
+//!   commits before the first byte reaches the client.
+//! - `failover`: retry plans and failover chains, built per provider at start-up.
 //! - `resolve`: model name → provider (aliases, names, full and bare model ids, wildcards,
 //!   default).
 //! - `relay`: response bodies — byte passthrough when the client's API equals the provider's,
@@ -17,9 +20,11 @@
 //! listener has six fixed routes and every handler needs the raw body stream, so a framework
 //! would add a layer of boxing for nothing.
 
+mod attempt;
 mod body;
 mod codec;
 mod error;
+mod failover;
 mod models;
 mod proxy;
 mod relay;
@@ -29,5 +34,6 @@ mod routes;
 pub mod server;
 pub mod state;
 
+pub use plano_upstream::ProviderStats;
 pub use server::{BoundListener, Server};
 pub use state::{BuildError, Gateway};

@@ -6,26 +6,26 @@
 //! 4. **encode** — same API: splice the upstream model into the original bytes (every other
 //!    byte unchanged); different API: translate the request;
 //! 5. **attempt** — send upstream with the provider's URL and headers, bounded by the
-//!    first-byte timeout;
-//! 6. **relay** — hand the response to [`crate::relay`].
+//!    first-byte timeout; under a retry plan, the retry/failover loop that re-encodes the
+//!    original request for each candidate and commits before the first byte reaches the
+//!    client ([`crate::attempt`]);
+//! 6. **relay** — hand the committed response to [`crate::relay`].
 //!
-//! Each phase returns a [`GatewayError`] on failure, rendered once in the client's dialect.
-
-use std::time::Duration;
+//! Phases 4–6 run per attempt inside [`crate::attempt`]. Each phase returns a [`GatewayError`]
+//! on failure, rendered once in the client's dialect.
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
+use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use plano_catalog::Api;
-use plano_upstream::UpstreamResponse;
 
+use crate::attempt::{self, ClientRequest};
 use crate::body::ResponseBody;
-use crate::codec::{self, Scan};
+use crate::codec;
 use crate::error::GatewayError;
-use crate::relay::{self, RelayCtx};
 use crate::resolve::ResolveError;
-use crate::state::{Gateway, Upstream};
+use crate::state::Gateway;
 
 pub async fn handle(
     gw: &Gateway,
@@ -50,57 +50,19 @@ async fn run(
 ) -> Result<Response<ResponseBody>, GatewayError> {
     let (parts, body) = req.into_parts();
     let bytes = accept(body, gw.limits.max_body_bytes).await?;
-    let mut scan = codec::scan(&bytes)?;
-
+    let scan = codec::scan(&bytes)?;
     let resolved = gw
         .resolver
         .resolve(&gw.providers, scan.model.as_deref())
         .map_err(unresolved)?;
-    let upstream = &gw.upstreams[resolved.provider];
-    let upstream_api = upstream.target.spec().upstream_api_for(client_api);
-    if scan.stream && client_api != upstream_api {
-        scan.include_usage = codec::include_usage(client_api, &bytes);
-    }
-
-    let body = encode(
-        client_api,
-        upstream_api,
-        upstream,
-        &bytes,
-        &scan,
-        &resolved.upstream_model,
-    )?;
-    let url = upstream
-        .target
-        .url(upstream_api, &resolved.upstream_model, scan.stream);
-    let headers = upstream.headers.build(upstream_api, &parts.headers);
-    tracing::debug!(
-        provider = %upstream.config.name,
-        model = %resolved.upstream_model,
-        client_api = %client_api,
-        upstream_api = %upstream_api,
-        stream = scan.stream,
-        "dispatching"
-    );
-
-    let response = attempt(
-        upstream,
-        url,
-        headers,
-        body,
-        gw.first_byte_timeout(upstream),
-    )
-    .await?;
-    let ctx = RelayCtx {
-        client_api,
-        upstream_api,
-        stream: scan.stream,
-        include_usage: scan.include_usage,
-        idle_timeout: gw.idle_timeout(upstream),
-        request_id: request_id.to_str().unwrap_or_default().to_string(),
-        model: resolved.upstream_model.into_owned(),
+    let client = ClientRequest {
+        api: client_api,
+        headers: &parts.headers,
+        body: &bytes,
+        scan: &scan,
+        request_id,
     };
-    relay::respond(response, ctx).await
+    attempt::run(gw, &client, resolved.provider, &resolved.upstream_model).await
 }
 
 /// Phase 1: the whole request body, never more than `limit` bytes.
@@ -133,35 +95,4 @@ fn unresolved(err: ResolveError) -> GatewayError {
             ),
         ),
     }
-}
-
-/// Phase 4: the body the provider receives.
-fn encode(
-    client: Api,
-    upstream: Api,
-    provider: &Upstream,
-    bytes: &[u8],
-    scan: &Scan,
-    upstream_model: &str,
-) -> Result<Vec<u8>, GatewayError> {
-    if client == upstream {
-        Ok(codec::with_model(bytes, scan, upstream_model))
-    } else {
-        codec::translate_request(client, upstream, &provider.config, bytes, upstream_model)
-    }
-}
-
-/// Phase 5: one upstream attempt, up to the response head.
-async fn attempt(
-    upstream: &Upstream,
-    url: String,
-    headers: HeaderMap,
-    body: Vec<u8>,
-    first_byte_timeout: Duration,
-) -> Result<UpstreamResponse, GatewayError> {
-    upstream
-        .client
-        .post(&url, headers, body, first_byte_timeout)
-        .await
-        .map_err(|e| GatewayError::upstream(&e))
 }

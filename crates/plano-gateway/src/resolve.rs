@@ -65,6 +65,14 @@ impl Resolver {
             r.exact.entry(p.model.clone()).or_insert(i);
             r.bare.entry(p.model_id.clone()).or_insert(i);
         }
+        // Wildcard expansions from the model catalog (spec §2.6), after the explicit entries so that
+        // those keep every name they claim.
+        for e in plano_config::expand_wildcards(&config.providers) {
+            r.exact.entry(e.canonical).or_insert(e.provider);
+            if let Some(short) = e.short {
+                r.bare.entry(short.to_string()).or_insert(e.provider);
+            }
+        }
         r
     }
 
@@ -88,19 +96,24 @@ impl Resolver {
             Some(target) => target,
             None => requested,
         };
-        let fixed = |i: usize| Resolved {
+        // A wildcard provider found by name was found through one of its expansions.
+        let fixed = |i: usize, key: &str| Resolved {
             provider: i,
-            upstream_model: Cow::Borrowed(providers[i].model_id.as_str()),
+            upstream_model: match providers[i].wildcard {
+                false => Cow::Borrowed(providers[i].model_id.as_str()),
+                true => plano_config::expanded_model(&providers[i], key)
+                    .map_or_else(|| Cow::Owned(key.to_string()), Cow::Borrowed),
+            },
         };
         if let Some(&i) = self.exact.get(name) {
-            return Ok(fixed(i));
+            return Ok(fixed(i, name));
         }
         let (prefix, rest) = match name.split_once('/') {
             Some((p, r)) => (Some(p), r),
             None => (None, name),
         };
         if let Some(&i) = self.bare.get(rest) {
-            return Ok(fixed(i));
+            return Ok(fixed(i, rest));
         }
         if let Some(prefix) = prefix
             && !rest.is_empty()
@@ -188,6 +201,34 @@ mod tests {
             r.resolve(&p, Some("anthropic/")),
             Err(ResolveError::Unknown("anthropic/".into()))
         );
+    }
+
+    #[test]
+    fn wildcard_expansions_resolve_by_canonical_and_short_name() {
+        let (r, p) = resolver(
+            "  - model: custom/gpt-4.1\n    base_url: http://a\n    provider_interface: openai\n\
+             \x20 - model: openai/*\n    access_key: k\n\
+             \x20 - model: groq/*\n    access_key: k\n",
+        );
+        let s = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        assert_eq!(check(&r, &p, Some("openai/o3")), s("openai/*", "o3"));
+        assert_eq!(check(&r, &p, Some("o3")), s("openai/*", "o3"));
+        // An explicit entry keeps its bare id.
+        assert_eq!(
+            check(&r, &p, Some("gpt-4.1")),
+            s("custom/gpt-4.1", "gpt-4.1")
+        );
+        assert_eq!(
+            check(&r, &p, Some("groq/openai/gpt-oss-120b")),
+            s("groq/*", "openai/gpt-oss-120b")
+        );
+        assert_eq!(
+            check(&r, &p, Some("llama-3.1-8b-instant")),
+            s("groq/*", "llama-3.1-8b-instant")
+        );
+        // Models missing from the catalog still reach the wildcard dynamically.
+        assert_eq!(check(&r, &p, Some("openai/gpt-9")), s("openai/*", "gpt-9"));
+        assert!(r.resolve(&p, Some("gpt-9")).is_err());
     }
 
     #[test]

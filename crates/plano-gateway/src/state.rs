@@ -1,15 +1,21 @@
 //! [`Gateway`]: everything a request needs, computed once from the validated config and then
-//! shared read-only by every connection.
+//! shared read-only by every connection — plus provider health and resilience counters, which
+//! are shared *and* written, but only through atomics (no locks on the hot path).
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::HeaderValue;
 use plano_config::{Config, Listener, ListenerKind, Provider};
 use plano_upstream::auth::{HeaderConfigError, ProviderHeaders};
 use plano_upstream::client::ClientBuildError;
-use plano_upstream::{HttpClients, TlsOptions, UpstreamClient, UpstreamTarget};
+use plano_upstream::{
+    HealthTable, HttpClients, ProviderStats, ResilienceStats, TlsOptions, UpstreamClient,
+    UpstreamTarget,
+};
 
+use crate::failover::{self, Failover};
 use crate::resolve::Resolver;
 
 /// Idle timeout for upstream bodies when neither provider nor listener says otherwise.
@@ -22,6 +28,8 @@ pub(crate) struct Upstream {
     pub target: UpstreamTarget,
     pub headers: ProviderHeaders,
     pub client: UpstreamClient,
+    /// The provider's name as an `x-plano-provider` value (`None` if not a valid header value).
+    pub name_header: Option<HeaderValue>,
 }
 
 /// Per-listener limits.
@@ -39,6 +47,13 @@ pub struct Gateway {
     pub(crate) resolver: Resolver,
     pub(crate) models_json: Bytes,
     pub(crate) limits: ListenerLimits,
+    /// Retry plan and failover chain per provider; `None`: one attempt, nothing added.
+    pub(crate) failover: Vec<Option<Failover>>,
+    /// Provider prefix groups (`same_provider`), per provider.
+    pub(crate) groups: Vec<u32>,
+    /// Cool-downs and circuit breakers, per provider, process-wide.
+    pub(crate) health: HealthTable,
+    pub(crate) stats: ResilienceStats,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,15 +93,42 @@ impl Gateway {
                 target,
                 headers,
                 client,
+                name_header: HeaderValue::from_str(&p.name).ok(),
             });
         }
+        let resolver = Resolver::new(config);
+        let limits = limits(listener);
+        let n = config.providers.len();
         Ok(Gateway {
             upstreams,
             providers: config.providers.clone(),
-            resolver: Resolver::new(config),
+            failover: failover::plans(config, &resolver, limits.timeout),
+            groups: failover::groups(&config.providers),
+            resolver,
             models_json: crate::models::list_json(&config.providers),
-            limits: limits(listener),
+            limits,
+            health: HealthTable::new(n),
+            stats: ResilienceStats::new(n),
         })
+    }
+
+    /// Resilience counters of every provider (attempts, retries, failovers, cool-downs), by
+    /// provider name in declaration order. What a metrics endpoint will export.
+    pub fn resilience_stats(&self) -> Vec<(&str, ProviderStats)> {
+        self.providers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.as_str(), self.stats.snapshot(i)))
+            .collect()
+    }
+
+    /// Whether a provider is currently cooling down (after `Retry-After` or with its circuit
+    /// open), by provider name.
+    pub fn is_cooling_down(&self, provider: &str) -> bool {
+        self.providers
+            .iter()
+            .position(|p| p.name == provider)
+            .is_some_and(|i| self.health.is_cooling(i))
     }
 
     pub(crate) fn first_byte_timeout(&self, u: &Upstream) -> Duration {

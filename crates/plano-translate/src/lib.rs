@@ -12,9 +12,13 @@
 //! - `error_body`: any upstream error body → the client API's error envelope.
 //! - `usage`, `stop_reason`, `media`: the small mappings shared by all of the above.
 //!
-//! Pairs implemented: OpenAI Chat ↔ Anthropic Messages, both directions. Other pairs return
-//! [`TranslateError::Unsupported`]; each direction is its own module, so Responses and Bedrock slot in as new
-//! modules plus a match arm here.
+//! Pairs implemented: OpenAI Chat ↔ Anthropic Messages, both directions, and OpenAI Chat / Anthropic
+//! Messages clients → Bedrock Converse upstreams (requests, responses, ConverseStream event streams). Other
+//! pairs return [`TranslateError::Unsupported`]; each direction is its own module, so Responses slots in as
+//! new modules plus a match arm here.
+//!
+//! Converse bodies carry no model (it is in the URL path), so `RequestOptions::upstream_model` only steers
+//! model-specific choices there (Claude's `thinking`).
 
 mod error;
 mod error_body;
@@ -31,11 +35,15 @@ use plano_catalog::Api;
 pub use error::TranslateError;
 pub use error_body::translate_error_body;
 pub use options::{MaxTokensField, RequestOptions, ResponseContext, ThinkingMapping};
-pub use stop_reason::{anthropic_to_openai_finish, openai_to_anthropic_stop};
+pub use stop_reason::{
+    anthropic_to_openai_finish, bedrock_to_anthropic_stop, bedrock_to_openai_finish,
+    openai_to_anthropic_stop,
+};
 pub use stream::{StreamTranslator, stream_translator, try_stream_translator};
 pub use usage::Usage;
 
-/// Translates a client request body into the upstream API's body, setting `model` to `opts.upstream_model`.
+/// Translates a client request body into the upstream API's body, setting `model` to `opts.upstream_model`
+/// (except for Bedrock, whose bodies have no `model`).
 ///
 /// Same-API requests normally never get here (the gateway splices `model` with
 /// [`plano_wire::json_scan`]); if they do, that is exactly what happens.
@@ -51,6 +59,12 @@ pub fn translate_request(
         }
         (Api::AnthropicMessages, Api::OpenAiChat) => {
             request::anthropic_to_openai::translate(body, opts)
+        }
+        (Api::OpenAiChat, Api::BedrockConverse) => {
+            request::openai_to_bedrock::translate(body, opts)
+        }
+        (Api::AnthropicMessages, Api::BedrockConverse) => {
+            request::anthropic_to_bedrock::translate(body, opts)
         }
         (c, u) if c == u => plano_wire::json_scan::set_model(body, &opts.upstream_model)
             .map_err(|e| TranslateError::InvalidRequest(e.to_string())),
@@ -71,6 +85,12 @@ pub fn translate_response(
         }
         (Api::OpenAiChat, Api::AnthropicMessages) => {
             response::openai_to_anthropic::translate(body, ctx)
+        }
+        (Api::BedrockConverse, Api::OpenAiChat) => {
+            response::bedrock_to_openai::translate(body, ctx)
+        }
+        (Api::BedrockConverse, Api::AnthropicMessages) => {
+            response::bedrock_to_anthropic::translate(body, ctx)
         }
         (u, c) if u == c => Ok(body.to_vec()),
         (from, to) => Err(TranslateError::Unsupported { from, to }),

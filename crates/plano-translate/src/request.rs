@@ -7,10 +7,16 @@
 //! - fields with an equivalent are mapped;
 //! - fields known to the source API with no equivalent are dropped (listed in each module);
 //! - unknown top-level fields pass through verbatim (usually provider extensions the client meant for the
-//!   upstream), unless the translated body already sets the same key.
+//!   upstream), unless the translated body already sets the same key. Bedrock is the exception: it rejects
+//!   unknown members, so only its own top-level members pass ([`BEDROCK_PASSED_THROUGH`]).
 
+pub mod anthropic_to_bedrock;
 pub mod anthropic_to_openai;
 pub mod openai_to_anthropic;
+pub mod openai_to_bedrock;
+mod to_bedrock;
+
+pub use to_bedrock::PASSED_THROUGH as BEDROCK_PASSED_THROUGH;
 
 use serde_json::{Map, Value};
 

@@ -1,7 +1,8 @@
 //! Streaming translation: state machines fed raw upstream bytes (any chunking), writing client SSE bytes.
 //!
-//! Every translator decodes upstream SSE incrementally, translates event by event as soon as each is
-//! complete, and guarantees a well-formed client stream:
+//! Every translator decodes the upstream framing incrementally (SSE, or the AWS binary event-stream for
+//! Bedrock ConverseStream), translates event by event as soon as each is complete, and guarantees a
+//! well-formed client stream:
 //! - [`StreamTranslator::finish`] closes the client stream properly even if the upstream never sent its
 //!   terminal event;
 //! - [`StreamTranslator::fail`] (and any decode error inside `push`) ends it with the client API's error
@@ -13,6 +14,9 @@
 
 mod anthropic_out;
 pub mod anthropic_to_openai;
+mod bedrock_in;
+pub mod bedrock_to_anthropic;
+pub mod bedrock_to_openai;
 mod openai_out;
 pub mod openai_to_anthropic;
 pub mod passthrough;
@@ -24,6 +28,8 @@ use plano_wire::error::{ErrorKind, write_anthropic_stream_error, write_openai_st
 use crate::{ResponseContext, TranslateError, Usage};
 
 pub use anthropic_to_openai::AnthropicToOpenAi;
+pub use bedrock_to_anthropic::BedrockToAnthropic;
+pub use bedrock_to_openai::BedrockToOpenAi;
 pub use openai_to_anthropic::OpenAiToAnthropic;
 pub use passthrough::Passthrough;
 
@@ -71,6 +77,10 @@ pub fn try_stream_translator(
     match (upstream, client) {
         (Api::AnthropicMessages, Api::OpenAiChat) => Ok(Box::new(AnthropicToOpenAi::new(ctx))),
         (Api::OpenAiChat, Api::AnthropicMessages) => Ok(Box::new(OpenAiToAnthropic::new(ctx))),
+        (Api::BedrockConverse, Api::OpenAiChat) => Ok(Box::new(BedrockToOpenAi::new(ctx))),
+        (Api::BedrockConverse, Api::AnthropicMessages) => {
+            Ok(Box::new(BedrockToAnthropic::new(ctx)))
+        }
         (u, c) if u == c => Ok(Box::new(Passthrough::new(u))),
         (from, to) => Err(TranslateError::Unsupported { from, to }),
     }

@@ -116,7 +116,7 @@ fn anthropic_requests_that_cannot_be_expressed() {
 fn unsupported_pairs() {
     for (c, u) in [
         (Api::OpenAiResponses, Api::AnthropicMessages),
-        (Api::OpenAiChat, Api::BedrockConverse),
+        (Api::OpenAiResponses, Api::BedrockConverse),
     ] {
         assert!(matches!(
             translate_request(c, u, b"{}", &opts()),

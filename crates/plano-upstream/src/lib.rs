@@ -10,6 +10,10 @@
 //!   profile, built once at start-up.
 //! - [`send`]: one request out, a response head and a body stream back.
 //! - [`error`]: upstream failures classified by where they happened and whether a retry is safe.
+//! - [`retry`]: the pure retry/failover policy — rules, candidate selection, backoff,
+//!   `Retry-After`.
+//! - [`health`]: process-wide provider health — cool-downs and the circuit breaker — as atomics.
+//! - [`stats`]: per-provider resilience counters, ready for a metrics endpoint.
 //!
 //! Only this crate knows the HTTP client library. The gateway hands it a provider and bytes and gets back a
 //! response head plus a body stream.
@@ -17,10 +21,15 @@
 pub mod auth;
 pub mod client;
 pub mod error;
+pub mod health;
+pub mod retry;
 pub mod send;
+pub mod stats;
 pub mod target;
 
 pub use client::{HttpClients, TlsOptions};
 pub use error::{UpstreamError, UpstreamErrorKind};
+pub use health::HealthTable;
 pub use send::{BodyStream, UpstreamClient, UpstreamResponse};
+pub use stats::{ProviderStats, ResilienceStats};
 pub use target::UpstreamTarget;

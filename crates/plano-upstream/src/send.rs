@@ -33,15 +33,18 @@ pub struct UpstreamClient(pub(crate) Client<HttpsConnector<HttpConnector>, Full<
 
 impl UpstreamClient {
     /// POSTs `body` to `url` and waits for the response head, at most `first_byte_timeout`.
+    ///
+    /// The body is `Bytes` so that a retry of the same encoded request re-sends it without a
+    /// copy.
     pub async fn post(
         &self,
         url: &str,
         headers: HeaderMap,
-        body: Vec<u8>,
+        body: Bytes,
         first_byte_timeout: Duration,
     ) -> Result<UpstreamResponse, UpstreamError> {
         let uri: Uri = url.parse().map_err(|_| UpstreamError::bad_url())?;
-        let mut req = Request::new(Full::new(Bytes::from(body)));
+        let mut req = Request::new(Full::new(body));
         *req.method_mut() = Method::POST;
         *req.uri_mut() = uri;
         *req.headers_mut() = headers;

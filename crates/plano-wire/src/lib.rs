@@ -8,6 +8,8 @@
 //! - [`json_str`]: JSON string escaping straight into byte buffers.
 //! - [`openai`]: OpenAI Chat Completions request, response and stream chunk types.
 //! - [`anthropic`]: Anthropic Messages request, response and stream event types.
+//! - [`bedrock`]: Bedrock Converse request/response types, ConverseStream event views, and the AWS
+//!   event-stream binary codec that frames them.
 //! - [`error`]: error envelopes (bodies and mid-stream events) for both APIs, and status ↔ type mapping.
 //!
 //! Wire types are forward-compatible by construction: known fields are typed, everything else rides along in
@@ -20,6 +22,7 @@
 //! unescaping or allocating.
 
 pub mod anthropic;
+pub mod bedrock;
 pub mod error;
 pub mod json_scan;
 pub mod json_str;

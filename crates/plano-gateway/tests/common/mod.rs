@@ -3,6 +3,10 @@
 //! `Harness::start(yaml)` replaces `{mock}` in the config with the mock's base URL, loads and
 //! validates the config exactly as `planoai up` does, binds the model listener on
 //! `127.0.0.1:0` and serves it until the harness is dropped.
+//!
+//! `Harness::start_mocks(yaml, n)` starts `n` mocks — several providers — and replaces
+//! `{mock0}`, `{mock1}`, … (and `{mock}` with the first); every `$VAR` in the config resolves to
+//! `key-<var in lowercase>`, so tests can tell providers apart by the key they received.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -15,6 +19,9 @@ use tokio::sync::oneshot;
 pub struct Harness {
     pub url: String,
     pub mock: MockLlm,
+    /// Further mocks of `start_mocks` (the first one is `mock`).
+    pub others: Vec<MockLlm>,
+    pub gateway: Arc<Gateway>,
     pub http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
@@ -27,16 +34,50 @@ impl Harness {
     }
 
     pub async fn start_with(yaml: &str, mock: MockLlm) -> Harness {
-        install_crypto();
         let text = yaml.replace("{mock}", &mock.base_url());
         let env = |name: &str| match name {
             "OPENAI_API_KEY" => Some("sk-openai-test".to_string()),
             "ANTHROPIC_API_KEY" => Some("sk-ant-test".to_string()),
             _ => None,
         };
-        let loaded = plano_config::load_str(&text, &env, plano_config::EnvPolicy::Strict)
+        Self::serve(&text, &env, mock, Vec::new()).await
+    }
+
+    /// `n` mocks (at least one) standing for `n` providers; see the module docs.
+    pub async fn start_mocks(yaml: &str, n: usize) -> Harness {
+        let mut mocks = Vec::new();
+        let mut text = yaml.to_string();
+        for i in 0..n.max(1) {
+            let m = MockLlm::start().await.expect("mock starts");
+            text = text.replace(&format!("{{mock{i}}}"), &m.base_url());
+            mocks.push(m);
+        }
+        let first = mocks.remove(0);
+        text = text.replace("{mock}", &first.base_url());
+        let env = |name: &str| Some(format!("key-{}", name.to_ascii_lowercase()));
+        Self::serve(&text, &env, first, mocks).await
+    }
+
+    /// Mock `i` of `start_mocks` (0 is `mock`).
+    pub fn mock(&self, i: usize) -> &MockLlm {
+        if i == 0 {
+            &self.mock
+        } else {
+            &self.others[i - 1]
+        }
+    }
+
+    async fn serve(
+        text: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+        mock: MockLlm,
+        others: Vec<MockLlm>,
+    ) -> Harness {
+        install_crypto();
+        let loaded = plano_config::load_str(text, env, plano_config::EnvPolicy::Strict)
             .unwrap_or_else(|e| panic!("test config invalid:\n{e}"));
         let gateway = Arc::new(Gateway::new(&loaded.config).expect("gateway builds"));
+        let served = gateway.clone();
         let listener = BoundListener::bind("test", "127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
@@ -46,7 +87,7 @@ impl Harness {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            Server::new(gateway, vec![listener])
+            Server::new(served, vec![listener])
                 .run(shutdown)
                 .await
                 .unwrap();
@@ -54,6 +95,8 @@ impl Harness {
         Harness {
             url,
             mock,
+            others,
+            gateway,
             http: reqwest::Client::new(),
             stop: Some(stop),
             server: Some(server),
@@ -123,4 +166,14 @@ pub fn sse_events(body: &str) -> Vec<(Option<String>, String)> {
         }
     }
     out
+}
+
+/// The resilience counters of one provider, by name.
+pub fn stats(h: &Harness, provider: &str) -> plano_gateway::ProviderStats {
+    h.gateway
+        .resilience_stats()
+        .into_iter()
+        .find(|(name, _)| *name == provider)
+        .map(|(_, s)| s)
+        .unwrap_or_else(|| panic!("no provider {provider}"))
 }

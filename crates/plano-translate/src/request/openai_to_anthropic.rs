@@ -181,7 +181,7 @@ fn anthropic_field_set(out: &MessagesRequest, key: &str) -> bool {
     }
 }
 
-fn thinking_budget(effort: &ReasoningEffort) -> Option<u64> {
+pub(crate) fn thinking_budget(effort: &ReasoningEffort) -> Option<u64> {
     match effort {
         ReasoningEffort::Low => Some(1024),
         ReasoningEffort::Medium => Some(2048),

@@ -59,6 +59,15 @@ pub(crate) fn tool_start(out: &mut BytesMut, index: u32, id: &str, name: &str) {
     block_start(out, index, &block);
 }
 
+/// A complete `redacted_thinking` block start; `data_raw` is a JSON string token.
+pub(crate) fn redacted_thinking_start(out: &mut BytesMut, index: u32, data_raw: &str) {
+    let mut block = Vec::with_capacity(40 + data_raw.len());
+    block.extend_from_slice(b"{\"type\":\"redacted_thinking\",\"data\":");
+    block.extend_from_slice(data_raw.as_bytes());
+    block.push(b'}');
+    block_start(out, index, &block);
+}
+
 fn delta(out: &mut BytesMut, index: u32, kind: &str, field: &str, raw: &str) {
     event(out, "content_block_delta");
     let _ = write!(
@@ -75,6 +84,11 @@ pub(crate) fn text_delta(out: &mut BytesMut, index: u32, raw: &str) {
 
 pub(crate) fn thinking_delta(out: &mut BytesMut, index: u32, raw: &str) {
     delta(out, index, "thinking_delta", "thinking", raw);
+}
+
+/// The signature that closes a thinking block; `raw` is a JSON string token.
+pub(crate) fn signature_delta(out: &mut BytesMut, index: u32, raw: &str) {
+    delta(out, index, "signature_delta", "signature", raw);
 }
 
 pub(crate) fn input_json_delta(out: &mut BytesMut, index: u32, raw: &str) {

@@ -8,6 +8,8 @@
 
 use std::path::PathBuf;
 
+pub mod checks;
+
 pub fn fixture_dir(pair: &str, kind: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")

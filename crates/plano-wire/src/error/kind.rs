@@ -66,6 +66,36 @@ impl ErrorKind {
             "api_error" | "server_error" | "internal_server_error" | "internal_error" => {
                 ErrorKind::Server
             }
+            _ => return Self::from_aws_exception(s),
+        })
+    }
+
+    /// Classifies an AWS exception name, as Bedrock reports it: `ThrottlingException` in the
+    /// `x-amzn-ErrorType` header or a body's `__type` (possibly namespaced, `ns#Name`, or with a
+    /// `:<url>` suffix), `throttlingException` as a ConverseStream exception event.
+    pub fn from_aws_exception(s: &str) -> Option<Self> {
+        let name = s.split(':').next().unwrap_or(s);
+        let name = name.rsplit('#').next().unwrap_or(name);
+        // Stream exception events spell the name in lowerCamelCase; compare in UpperCamelCase.
+        let mut chars = name.chars();
+        let first = chars.next()?;
+        let upper: String = first.to_ascii_uppercase().to_string() + chars.as_str();
+        Some(match upper.as_str() {
+            "ValidationException" | "SerializationException" => ErrorKind::InvalidRequest,
+            "UnrecognizedClientException"
+            | "ExpiredTokenException"
+            | "InvalidSignatureException"
+            | "IncompleteSignature"
+            | "MissingAuthenticationToken" => ErrorKind::Authentication,
+            "AccessDeniedException" => ErrorKind::Permission,
+            "ResourceNotFoundException" => ErrorKind::NotFound,
+            "ThrottlingException" | "ServiceQuotaExceededException" => ErrorKind::RateLimit,
+            "ModelTimeoutException" => ErrorKind::Timeout,
+            "ServiceUnavailableException" | "ModelNotReadyException" => ErrorKind::Overloaded,
+            "InternalServerException"
+            | "ModelStreamErrorException"
+            | "ModelErrorException"
+            | "InternalFailure" => ErrorKind::Server,
             _ => return None,
         })
     }
@@ -143,6 +173,32 @@ mod tests {
                 (openai, anthropic),
                 "{status}"
             );
+        }
+    }
+
+    #[test]
+    fn aws_exception_names() {
+        for (name, kind) in [
+            ("ThrottlingException", ErrorKind::RateLimit),
+            ("throttlingException", ErrorKind::RateLimit),
+            (
+                "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/",
+                ErrorKind::InvalidRequest,
+            ),
+            (
+                "com.amazon.coral.service#AccessDeniedException",
+                ErrorKind::Permission,
+            ),
+            ("modelStreamErrorException", ErrorKind::Server),
+            ("serviceUnavailableException", ErrorKind::Overloaded),
+            ("ModelTimeoutException", ErrorKind::Timeout),
+            ("ResourceNotFoundException", ErrorKind::NotFound),
+            ("UnrecognizedClientException", ErrorKind::Authentication),
+        ] {
+            assert_eq!(ErrorKind::from_type_str(name), Some(kind), "{name}");
+        }
+        for other in ["", "Exception", "throttling", "xThrottlingException"] {
+            assert_eq!(ErrorKind::from_aws_exception(other), None, "{other}");
         }
     }
 

@@ -94,6 +94,10 @@ fn read_json(value: &Value, parsed: &mut ParsedError) {
     if parsed.type_str.is_none() && map.get("type").and_then(Value::as_str) != Some("error") {
         parsed.type_str = text(map.get("type"));
     }
+    // AWS JSON protocols name the exception in `__type` (`ns#ThrottlingException`).
+    if parsed.type_str.is_none() {
+        parsed.type_str = text(map.get("__type"));
+    }
 }
 
 /// A string value, or a compact rendering of a structured one (FastAPI's `detail` is often a list).
@@ -158,6 +162,14 @@ mod tests {
         assert_eq!(
             parse_error_body(400, br#"{"message":"Malformed input"}"#).message,
             "Malformed input"
+        );
+        let aws = parse_error_body(
+            400,
+            br#"{"__type":"com.amazon.coral.service#ThrottlingException","Message":"Too many requests"}"#,
+        );
+        assert_eq!(
+            (aws.message.as_str(), aws.kind),
+            ("Too many requests", ErrorKind::RateLimit)
         );
         let gemini = parse_error_body(
             429,
