@@ -17,6 +17,7 @@ pub mod anthropic_to_openai;
 mod bedrock_in;
 pub mod bedrock_to_anthropic;
 pub mod bedrock_to_openai;
+mod driver;
 mod openai_out;
 pub mod openai_to_anthropic;
 pub mod passthrough;

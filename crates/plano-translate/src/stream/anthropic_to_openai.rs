@@ -17,13 +17,16 @@ use plano_wire::error::ErrorKind;
 use plano_wire::json_str::raw_str;
 use plano_wire::sse::{SseDecoder, SseFrame};
 
+use super::driver::{Driven, EventMachine, invalid_stream};
 use super::openai_out::{self, ChunkWriter};
-use super::{StreamTranslator, write_client_error};
+use super::write_client_error;
 use crate::{ResponseContext, TranslateError, Usage, anthropic_to_openai_finish};
 
 /// See the module docs.
-pub struct AnthropicToOpenAi {
-    decoder: SseDecoder,
+pub type AnthropicToOpenAi = Driven<SseDecoder, Machine>;
+
+/// The event machine behind [`AnthropicToOpenAi`].
+pub struct Machine {
     ctx: ResponseContext,
     /// Set once the role chunk has been written.
     writer: Option<ChunkWriter>,
@@ -39,20 +42,24 @@ pub struct AnthropicToOpenAi {
 
 impl AnthropicToOpenAi {
     pub fn new(ctx: ResponseContext) -> Self {
-        AnthropicToOpenAi {
-            decoder: SseDecoder::new(),
-            ctx,
-            writer: None,
-            tools: Vec::new(),
-            finish_reason: None,
-            input: 0,
-            output: 0,
-            cache_read: 0,
-            cache_creation: 0,
-            done: false,
-        }
+        Driven::from_parts(
+            SseDecoder::new(),
+            Machine {
+                ctx,
+                writer: None,
+                tools: Vec::new(),
+                finish_reason: None,
+                input: 0,
+                output: 0,
+                cache_read: 0,
+                cache_creation: 0,
+                done: false,
+            },
+        )
     }
+}
 
+impl Machine {
     fn writer(
         &mut self,
         out: &mut BytesMut,
@@ -80,12 +87,36 @@ impl AnthropicToOpenAi {
         self.cache_creation = u.cache_creation_input_tokens.unwrap_or(self.cache_creation);
     }
 
+    /// Writes the finish chunk, the usage chunk if wanted, and `[DONE]`.
+    fn close(&mut self, out: &mut BytesMut) {
+        let usage = self.usage();
+        let include_usage = self.ctx.include_usage;
+        let finish = self.finish_reason.unwrap_or("stop");
+        let writer = self.writer(out, None, None);
+        writer.finish(out, finish);
+        if include_usage {
+            writer.usage(out, &usage);
+        }
+        openai_out::done(out);
+        self.done = true;
+    }
+}
+
+impl EventMachine for Machine {
+    type Frame = SseFrame;
+    const UPSTREAM: Api = Api::AnthropicMessages;
+    const CLIENT: Api = Api::OpenAiChat;
+
+    fn done(&mut self) -> &mut bool {
+        &mut self.done
+    }
+
     fn on_frame(&mut self, frame: &SseFrame, out: &mut BytesMut) -> Result<(), TranslateError> {
         if self.done || frame.data.is_empty() {
             return Ok(());
         }
         let ev: EventView<'_> =
-            serde_json::from_slice(&frame.data).map_err(|e| invalid(&e.to_string()))?;
+            serde_json::from_slice(&frame.data).map_err(|e| invalid_stream(Self::UPSTREAM, e))?;
         match &*ev.kind {
             "message_start" => {
                 let (id, model, usage) = match &ev.message {
@@ -180,74 +211,10 @@ impl AnthropicToOpenAi {
         Ok(())
     }
 
-    /// Writes the finish chunk, the usage chunk if wanted, and `[DONE]`.
-    fn close(&mut self, out: &mut BytesMut) {
-        let usage = self.usage();
-        let include_usage = self.ctx.include_usage;
-        let finish = self.finish_reason.unwrap_or("stop");
-        let writer = self.writer(out, None, None);
-        writer.finish(out, finish);
-        if include_usage {
-            writer.usage(out, &usage);
-        }
-        openai_out::done(out);
-        self.done = true;
-    }
-
-    fn drain(&mut self, out: &mut BytesMut) -> Result<(), TranslateError> {
-        loop {
-            match self.decoder.next_frame() {
-                Ok(Some(frame)) => self.on_frame(&frame, out)?,
-                Ok(None) => return Ok(()),
-                Err(e) => return Err(invalid(&e.to_string())),
-            }
-        }
-    }
-
-    fn fail_with(&mut self, err: TranslateError, out: &mut BytesMut) -> TranslateError {
-        self.fail(&err.to_string(), out);
-        err
-    }
-}
-
-fn invalid(detail: &str) -> TranslateError {
-    TranslateError::InvalidStream {
-        api: Api::AnthropicMessages,
-        detail: detail.to_owned(),
-    }
-}
-
-impl StreamTranslator for AnthropicToOpenAi {
-    fn push(&mut self, bytes: &[u8], out: &mut BytesMut) -> Result<(), TranslateError> {
-        if self.done {
-            return Ok(());
-        }
-        self.decoder.push(bytes);
-        self.drain(out).map_err(|e| self.fail_with(e, out))
-    }
-
-    fn finish(&mut self, out: &mut BytesMut) -> Result<(), TranslateError> {
-        if self.done {
-            return Ok(());
-        }
-        let last = self.decoder.finish().map_err(|e| invalid(&e.to_string()));
-        let result = last
-            .and_then(|frame| frame.map_or(Ok(()), |f| self.on_frame(&f, out)))
-            .and_then(|()| self.drain(out));
-        if let Err(e) = result {
-            return Err(self.fail_with(e, out));
-        }
-        if !self.done {
-            // The upstream ended without `message_stop`: still give the client a complete stream.
-            self.close(out);
-        }
+    fn end_early(&mut self, out: &mut BytesMut) -> Result<(), TranslateError> {
+        // The upstream ended without `message_stop`: still give the client a complete stream.
+        self.close(out);
         Ok(())
-    }
-
-    fn fail(&mut self, message: &str, out: &mut BytesMut) {
-        if !std::mem::replace(&mut self.done, true) {
-            write_client_error(Api::OpenAiChat, ErrorKind::Server, message, out);
-        }
     }
 
     fn usage(&self) -> Usage {

@@ -1,11 +1,16 @@
 //! The upstream side shared by the ConverseStream translators: event-stream decoding and sorting each
-//! message into an event (with its parsed payload) or a failure to report to the client.
+//! message into an event (with its parsed payload) or a failure to report to the client, and the
+//! [`EventMachine`] every [`Converse`] translator shares: failures end the client stream, and a body that
+//! ends before `messageStop` was cut short.
 
+use bytes::BytesMut;
 use plano_catalog::Api;
-use plano_wire::bedrock::eventstream::{EventStreamDecoder, Message, MessageKind};
+use plano_wire::bedrock::eventstream::{Message, MessageKind};
 use plano_wire::bedrock::view::{EventView, TokenUsageView};
 use plano_wire::error::ErrorKind;
 
+use super::driver::EventMachine;
+use super::write_client_error;
 use crate::{TranslateError, Usage};
 
 /// One upstream message, classified.
@@ -61,16 +66,6 @@ pub(crate) fn classify(m: &Message) -> Result<Incoming<'_>, TranslateError> {
     })
 }
 
-/// Pulls the next message, turning framing errors into stream errors.
-pub(crate) fn next(decoder: &mut EventStreamDecoder) -> Result<Option<Message>, TranslateError> {
-    decoder.next_message().map_err(|e| invalid(&e.to_string()))
-}
-
-/// The upstream body ended: a torn message is an error.
-pub(crate) fn end(decoder: &mut EventStreamDecoder) -> Result<(), TranslateError> {
-    decoder.finish().map_err(|e| invalid(&e.to_string()))
-}
-
 /// `metadata.usage` in OpenAI's convention (Bedrock's `inputTokens` excludes cache reads and writes).
 pub(crate) fn usage(u: TokenUsageView) -> Usage {
     Usage::from_anthropic(
@@ -82,8 +77,56 @@ pub(crate) fn usage(u: TokenUsageView) -> Usage {
 }
 
 pub(crate) fn invalid(detail: &str) -> TranslateError {
-    TranslateError::InvalidStream {
-        api: Api::BedrockConverse,
-        detail: detail.to_owned(),
+    super::driver::invalid_stream(Api::BedrockConverse, detail)
+}
+
+/// A ConverseStream → client translator's own part; the shared [`EventMachine`] impl does the rest.
+pub(crate) trait Converse: Send {
+    /// The client API.
+    const CLIENT: Api;
+    /// The `done` flag of [`EventMachine::done`].
+    fn done(&mut self) -> &mut bool;
+    /// Whether `messageStop` was seen.
+    fn stopped(&self) -> bool;
+    fn on_event(&mut self, name: &str, ev: EventView<'_>, out: &mut BytesMut);
+    /// Writes the client stream's final events.
+    fn close(&mut self, out: &mut BytesMut);
+    fn usage(&self) -> Usage;
+}
+
+impl<T: Converse> EventMachine for T {
+    type Frame = Message;
+    const UPSTREAM: Api = Api::BedrockConverse;
+    const CLIENT: Api = T::CLIENT;
+
+    fn on_frame(&mut self, m: &Message, out: &mut BytesMut) -> Result<(), TranslateError> {
+        match classify(m)? {
+            Incoming::Event(name, ev) => self.on_event(name, ev, out),
+            Incoming::Failure(kind, message) => {
+                write_client_error(T::CLIENT, kind, &message, out);
+                *Converse::done(self) = true;
+            }
+            Incoming::Ignored => {}
+        }
+        Ok(())
+    }
+
+    fn end_early(&mut self, out: &mut BytesMut) -> Result<(), TranslateError> {
+        // Bedrock always ends with `messageStop` then `metadata`. Without `metadata` the answer is still
+        // complete (only usage is missing); without `messageStop` it was cut short, and saying so beats a
+        // clean-looking end.
+        if !self.stopped() {
+            return Err(invalid("the stream ended before `messageStop`"));
+        }
+        Converse::close(self, out);
+        Ok(())
+    }
+
+    fn done(&mut self) -> &mut bool {
+        Converse::done(self)
+    }
+
+    fn usage(&self) -> Usage {
+        Converse::usage(self)
     }
 }

@@ -13,16 +13,15 @@
 
 use bytes::BytesMut;
 use plano_catalog::Api;
-use plano_wire::bedrock::eventstream::{EventStreamDecoder, Message};
+use plano_wire::bedrock::eventstream::EventStreamDecoder;
 use plano_wire::bedrock::view::EventView;
-use plano_wire::error::ErrorKind;
 use plano_wire::json_str::{raw_str, to_json_string};
 
 use super::anthropic_out as emit;
-use super::bedrock_in::{self, Incoming};
-use super::{StreamTranslator, write_client_error};
+use super::bedrock_in::{self, Converse};
+use super::driver::Driven;
 use crate::stop_reason::bedrock_to_anthropic_stop;
-use crate::{ResponseContext, TranslateError, Usage};
+use crate::{ResponseContext, Usage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -40,8 +39,10 @@ struct Open {
 }
 
 /// See the module docs.
-pub struct BedrockToAnthropic {
-    decoder: EventStreamDecoder,
+pub type BedrockToAnthropic = Driven<EventStreamDecoder, Machine>;
+
+/// The event machine behind [`BedrockToAnthropic`].
+pub struct Machine {
     ctx: ResponseContext,
     started: bool,
     open: Option<Open>,
@@ -53,18 +54,22 @@ pub struct BedrockToAnthropic {
 
 impl BedrockToAnthropic {
     pub fn new(ctx: ResponseContext) -> Self {
-        BedrockToAnthropic {
-            decoder: EventStreamDecoder::new(),
-            ctx,
-            started: false,
-            open: None,
-            next_block: 0,
-            stop_reason: None,
-            usage: Usage::default(),
-            done: false,
-        }
+        Driven::from_parts(
+            EventStreamDecoder::new(),
+            Machine {
+                ctx,
+                started: false,
+                open: None,
+                next_block: 0,
+                stop_reason: None,
+                usage: Usage::default(),
+                done: false,
+            },
+        )
     }
+}
 
+impl Machine {
     fn start(&mut self, out: &mut BytesMut) {
         if !std::mem::replace(&mut self.started, true) {
             let id = to_json_string(&self.ctx.request_id);
@@ -107,17 +112,17 @@ impl BedrockToAnthropic {
         }
         index
     }
+}
 
-    fn on_message(&mut self, m: &Message, out: &mut BytesMut) -> Result<(), TranslateError> {
-        match bedrock_in::classify(m)? {
-            Incoming::Event(name, ev) => self.on_event(name, ev, out),
-            Incoming::Failure(kind, message) => {
-                write_client_error(Api::AnthropicMessages, kind, &message, out);
-                self.done = true;
-            }
-            Incoming::Ignored => {}
-        }
-        Ok(())
+impl Converse for Machine {
+    const CLIENT: Api = Api::AnthropicMessages;
+
+    fn done(&mut self) -> &mut bool {
+        &mut self.done
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop_reason.is_some()
     }
 
     fn on_event(&mut self, name: &str, ev: EventView<'_>, out: &mut BytesMut) {
@@ -192,63 +197,6 @@ impl BedrockToAnthropic {
         emit::message_delta(out, self.stop_reason.unwrap_or("end_turn"), &self.usage);
         emit::message_stop(out);
         self.done = true;
-    }
-
-    fn drain(&mut self, out: &mut BytesMut) -> Result<(), TranslateError> {
-        while !self.done {
-            match bedrock_in::next(&mut self.decoder)? {
-                Some(m) => self.on_message(&m, out)?,
-                None => break,
-            }
-        }
-        Ok(())
-    }
-
-    fn fail_with(&mut self, err: TranslateError, out: &mut BytesMut) -> TranslateError {
-        self.fail(&err.to_string(), out);
-        err
-    }
-}
-
-impl StreamTranslator for BedrockToAnthropic {
-    fn push(&mut self, bytes: &[u8], out: &mut BytesMut) -> Result<(), TranslateError> {
-        if self.done {
-            return Ok(());
-        }
-        self.decoder.push(bytes);
-        self.drain(out).map_err(|e| self.fail_with(e, out))
-    }
-
-    fn finish(&mut self, out: &mut BytesMut) -> Result<(), TranslateError> {
-        if self.done {
-            return Ok(());
-        }
-        // Bytes after the stream's own end are ignored, as `push` ignores them.
-        let result = self.drain(out).and_then(|()| match self.done {
-            true => Ok(()),
-            false => bedrock_in::end(&mut self.decoder),
-        });
-        if let Err(e) = result {
-            return Err(self.fail_with(e, out));
-        }
-        if self.done {
-            return Ok(());
-        }
-        // Bedrock always ends with `messageStop` then `metadata`. Without `metadata` the answer is still
-        // complete (only usage is missing); without `messageStop` it was cut short, and saying so beats a
-        // clean-looking end.
-        if self.stop_reason.is_none() {
-            let err = bedrock_in::invalid("the stream ended before `messageStop`");
-            return Err(self.fail_with(err, out));
-        }
-        self.close(out);
-        Ok(())
-    }
-
-    fn fail(&mut self, message: &str, out: &mut BytesMut) {
-        if !std::mem::replace(&mut self.done, true) {
-            write_client_error(Api::AnthropicMessages, ErrorKind::Server, message, out);
-        }
     }
 
     fn usage(&self) -> Usage {

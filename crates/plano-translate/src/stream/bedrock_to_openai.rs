@@ -14,20 +14,21 @@
 
 use bytes::BytesMut;
 use plano_catalog::Api;
-use plano_wire::bedrock::eventstream::{EventStreamDecoder, Message};
+use plano_wire::bedrock::eventstream::EventStreamDecoder;
 use plano_wire::bedrock::view::EventView;
-use plano_wire::error::ErrorKind;
 use plano_wire::json_str::raw_str;
 
-use super::bedrock_in::{self, Incoming};
+use super::bedrock_in::{self, Converse};
+use super::driver::Driven;
 use super::openai_out::{self, ChunkWriter};
-use super::{StreamTranslator, write_client_error};
 use crate::stop_reason::bedrock_to_openai_finish;
-use crate::{ResponseContext, TranslateError, Usage};
+use crate::{ResponseContext, Usage};
 
 /// See the module docs.
-pub struct BedrockToOpenAi {
-    decoder: EventStreamDecoder,
+pub type BedrockToOpenAi = Driven<EventStreamDecoder, Machine>;
+
+/// The event machine behind [`BedrockToOpenAi`].
+pub struct Machine {
     ctx: ResponseContext,
     /// Set once the role chunk has been written.
     writer: Option<ChunkWriter>,
@@ -40,17 +41,21 @@ pub struct BedrockToOpenAi {
 
 impl BedrockToOpenAi {
     pub fn new(ctx: ResponseContext) -> Self {
-        BedrockToOpenAi {
-            decoder: EventStreamDecoder::new(),
-            ctx,
-            writer: None,
-            tools: Vec::new(),
-            finish_reason: None,
-            usage: Usage::default(),
-            done: false,
-        }
+        Driven::from_parts(
+            EventStreamDecoder::new(),
+            Machine {
+                ctx,
+                writer: None,
+                tools: Vec::new(),
+                finish_reason: None,
+                usage: Usage::default(),
+                done: false,
+            },
+        )
     }
+}
 
+impl Machine {
     fn writer(&mut self, out: &mut BytesMut) -> &ChunkWriter {
         let ctx = &self.ctx;
         self.writer.get_or_insert_with(|| {
@@ -59,17 +64,17 @@ impl BedrockToOpenAi {
             writer
         })
     }
+}
 
-    fn on_message(&mut self, m: &Message, out: &mut BytesMut) -> Result<(), TranslateError> {
-        match bedrock_in::classify(m)? {
-            Incoming::Event(name, ev) => self.on_event(name, ev, out),
-            Incoming::Failure(kind, message) => {
-                write_client_error(Api::OpenAiChat, kind, &message, out);
-                self.done = true;
-            }
-            Incoming::Ignored => {}
-        }
-        Ok(())
+impl Converse for Machine {
+    const CLIENT: Api = Api::OpenAiChat;
+
+    fn done(&mut self) -> &mut bool {
+        &mut self.done
+    }
+
+    fn stopped(&self) -> bool {
+        self.finish_reason.is_some()
     }
 
     fn on_event(&mut self, name: &str, ev: EventView<'_>, out: &mut BytesMut) {
@@ -138,63 +143,6 @@ impl BedrockToOpenAi {
         }
         openai_out::done(out);
         self.done = true;
-    }
-
-    fn drain(&mut self, out: &mut BytesMut) -> Result<(), TranslateError> {
-        while !self.done {
-            match bedrock_in::next(&mut self.decoder)? {
-                Some(m) => self.on_message(&m, out)?,
-                None => break,
-            }
-        }
-        Ok(())
-    }
-
-    fn fail_with(&mut self, err: TranslateError, out: &mut BytesMut) -> TranslateError {
-        self.fail(&err.to_string(), out);
-        err
-    }
-}
-
-impl StreamTranslator for BedrockToOpenAi {
-    fn push(&mut self, bytes: &[u8], out: &mut BytesMut) -> Result<(), TranslateError> {
-        if self.done {
-            return Ok(());
-        }
-        self.decoder.push(bytes);
-        self.drain(out).map_err(|e| self.fail_with(e, out))
-    }
-
-    fn finish(&mut self, out: &mut BytesMut) -> Result<(), TranslateError> {
-        if self.done {
-            return Ok(());
-        }
-        // Bytes after the stream's own end are ignored, as `push` ignores them.
-        let result = self.drain(out).and_then(|()| match self.done {
-            true => Ok(()),
-            false => bedrock_in::end(&mut self.decoder),
-        });
-        if let Err(e) = result {
-            return Err(self.fail_with(e, out));
-        }
-        if self.done {
-            return Ok(());
-        }
-        // Bedrock always ends with `messageStop` then `metadata`. Without `metadata` the answer is still
-        // complete (only usage is missing); without `messageStop` it was cut short, and saying so beats a
-        // clean-looking end.
-        if self.finish_reason.is_none() {
-            let err = bedrock_in::invalid("the stream ended before `messageStop`");
-            return Err(self.fail_with(err, out));
-        }
-        self.close(out);
-        Ok(())
-    }
-
-    fn fail(&mut self, message: &str, out: &mut BytesMut) {
-        if !std::mem::replace(&mut self.done, true) {
-            write_client_error(Api::OpenAiChat, ErrorKind::Server, message, out);
-        }
     }
 
     fn usage(&self) -> Usage {

@@ -20,7 +20,8 @@ use plano_wire::sse::{SseDecoder, SseFrame};
 use serde_json::value::RawValue;
 
 use super::anthropic_out as emit;
-use super::{StreamTranslator, write_client_error};
+use super::driver::{Driven, EventMachine, invalid_stream};
+use super::write_client_error;
 use crate::{ResponseContext, TranslateError, Usage, openai_to_anthropic_stop};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,8 +38,10 @@ struct ToolSlot {
 }
 
 /// See the module docs.
-pub struct OpenAiToAnthropic {
-    decoder: SseDecoder,
+pub type OpenAiToAnthropic = Driven<SseDecoder, Machine>;
+
+/// The event machine behind [`OpenAiToAnthropic`].
+pub struct Machine {
     ctx: ResponseContext,
     started: bool,
     open: Option<(u32, BlockKind)>,
@@ -52,20 +55,24 @@ pub struct OpenAiToAnthropic {
 
 impl OpenAiToAnthropic {
     pub fn new(ctx: ResponseContext) -> Self {
-        OpenAiToAnthropic {
-            decoder: SseDecoder::new(),
-            ctx,
-            started: false,
-            open: None,
-            next_block: 0,
-            tools: Vec::new(),
-            stop_reason: None,
-            refused: false,
-            usage: Usage::default(),
-            done: false,
-        }
+        Driven::from_parts(
+            SseDecoder::new(),
+            Machine {
+                ctx,
+                started: false,
+                open: None,
+                next_block: 0,
+                tools: Vec::new(),
+                stop_reason: None,
+                refused: false,
+                usage: Usage::default(),
+                done: false,
+            },
+        )
     }
+}
 
+impl Machine {
     fn start(&mut self, out: &mut BytesMut, id: Option<&RawValue>, model: Option<&RawValue>) {
         if std::mem::replace(&mut self.started, true) {
             return;
@@ -156,6 +163,30 @@ impl OpenAiToAnthropic {
         block
     }
 
+    /// Closes the open block, writes `message_delta` and `message_stop`.
+    fn close(&mut self, out: &mut BytesMut) {
+        self.start(out, None, None);
+        self.close_block(out);
+        let stop = if self.refused {
+            "refusal"
+        } else {
+            self.stop_reason.unwrap_or("end_turn")
+        };
+        emit::message_delta(out, stop, &self.usage);
+        emit::message_stop(out);
+        self.done = true;
+    }
+}
+
+impl EventMachine for Machine {
+    type Frame = SseFrame;
+    const UPSTREAM: Api = Api::OpenAiChat;
+    const CLIENT: Api = Api::AnthropicMessages;
+
+    fn done(&mut self) -> &mut bool {
+        &mut self.done
+    }
+
     fn on_frame(&mut self, frame: &SseFrame, out: &mut BytesMut) -> Result<(), TranslateError> {
         if self.done || frame.data.is_empty() {
             return Ok(());
@@ -165,7 +196,7 @@ impl OpenAiToAnthropic {
             return Ok(());
         }
         let chunk: ChunkView<'_> =
-            serde_json::from_slice(&frame.data).map_err(|e| invalid(&e.to_string()))?;
+            serde_json::from_slice(&frame.data).map_err(|e| invalid_stream(Self::UPSTREAM, e))?;
         if let Some(error) = &chunk.error {
             let kind = error
                 .kind
@@ -218,74 +249,10 @@ impl OpenAiToAnthropic {
         Ok(())
     }
 
-    /// Closes the open block, writes `message_delta` and `message_stop`.
-    fn close(&mut self, out: &mut BytesMut) {
-        self.start(out, None, None);
-        self.close_block(out);
-        let stop = if self.refused {
-            "refusal"
-        } else {
-            self.stop_reason.unwrap_or("end_turn")
-        };
-        emit::message_delta(out, stop, &self.usage);
-        emit::message_stop(out);
-        self.done = true;
-    }
-
-    fn drain(&mut self, out: &mut BytesMut) -> Result<(), TranslateError> {
-        loop {
-            match self.decoder.next_frame() {
-                Ok(Some(frame)) => self.on_frame(&frame, out)?,
-                Ok(None) => return Ok(()),
-                Err(e) => return Err(invalid(&e.to_string())),
-            }
-        }
-    }
-
-    fn fail_with(&mut self, err: TranslateError, out: &mut BytesMut) -> TranslateError {
-        self.fail(&err.to_string(), out);
-        err
-    }
-}
-
-fn invalid(detail: &str) -> TranslateError {
-    TranslateError::InvalidStream {
-        api: Api::OpenAiChat,
-        detail: detail.to_owned(),
-    }
-}
-
-impl StreamTranslator for OpenAiToAnthropic {
-    fn push(&mut self, bytes: &[u8], out: &mut BytesMut) -> Result<(), TranslateError> {
-        if self.done {
-            return Ok(());
-        }
-        self.decoder.push(bytes);
-        self.drain(out).map_err(|e| self.fail_with(e, out))
-    }
-
-    fn finish(&mut self, out: &mut BytesMut) -> Result<(), TranslateError> {
-        if self.done {
-            return Ok(());
-        }
-        let last = self.decoder.finish().map_err(|e| invalid(&e.to_string()));
-        let result = last
-            .and_then(|frame| frame.map_or(Ok(()), |f| self.on_frame(&f, out)))
-            .and_then(|()| self.drain(out));
-        if let Err(e) = result {
-            return Err(self.fail_with(e, out));
-        }
-        if !self.done {
-            // No `[DONE]`: several OpenAI-compatible servers just close the stream.
-            self.close(out);
-        }
+    fn end_early(&mut self, out: &mut BytesMut) -> Result<(), TranslateError> {
+        // No `[DONE]`: several OpenAI-compatible servers just close the stream.
+        self.close(out);
         Ok(())
-    }
-
-    fn fail(&mut self, message: &str, out: &mut BytesMut) {
-        if !std::mem::replace(&mut self.done, true) {
-            write_client_error(Api::AnthropicMessages, ErrorKind::Server, message, out);
-        }
     }
 
     fn usage(&self) -> Usage {
