@@ -23,6 +23,9 @@ pub enum AuthStyle {
     AnthropicKey,
     /// `api-key: <key>` (Azure OpenAI).
     AzureKey,
+    /// AWS Signature Version 4 over the request (Bedrock with IAM credentials). No catalog row
+    /// defaults to it: a config opts in with `auth_style: aws_sigv4`.
+    AwsSigV4,
 }
 
 /// Which path layout a provider uses for its API.

@@ -56,6 +56,13 @@
 //!   jitter: true}`, `max_retry_duration_ms`, and `try_remaining_providers` (default `true`:
 //!   after the fallback list, the remaining providers are tried, as in the fork of spec §5.4).
 //! - `api_version`: Azure `api-version` (warned about on other providers).
+//! - `auth_style`: `bearer` | `api_key` | `x_api_key` | `aws_sigv4` — how the credential is sent
+//!   (`Authorization: Bearer`, `api-key`, `x-api-key`, AWS Signature V4); default the provider
+//!   family's style. `aws_sigv4` is for `amazon_bedrock` only, not with `passthrough_auth`, and
+//!   reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and optional `AWS_SESSION_TOKEN` through
+//!   the same lookup as `$VAR` (so `.env` works; missing ones follow the [`EnvPolicy`]).
+//! - `aws_region`: the SigV4 region; default parsed from a
+//!   `bedrock-runtime.<region>.amazonaws.com` `base_url`, else required with `aws_sigv4`.
 //! - `connect_timeout` (default `overrides.upstream_connect_timeout`, 5 s),
 //!   `first_byte_timeout`, `idle_timeout`: durations as `"30s"`, `"500ms"`, `"2m"` or a number
 //!   of seconds.

@@ -151,7 +151,16 @@ pub fn load_str(
         EnvPolicy::Lenient => {}
     }
 
-    let config = raw::read(&root, &mut d).map(|r| validate::build(r, &mut d));
+    let config = raw::read(&root, &mut d).map(|r| {
+        validate::build(
+            r,
+            &mut d,
+            &validate::Env {
+                lookup: env,
+                policy,
+            },
+        )
+    });
     match config {
         Some(mut config) if d.errors.is_empty() => {
             config.warnings.clone_from(&d.warnings);

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use indexmap::IndexMap;
-use plano_catalog::ProviderSpec;
+use plano_catalog::{AuthStyle, ProviderSpec};
 
 use crate::secret::Secret;
 
@@ -131,6 +131,26 @@ pub struct Provider {
     pub retry_policy: Option<RetryPolicy>,
     /// Hidden from `/v1/models` (providers the gateway adds for itself).
     pub internal: bool,
+    /// Credential style override (extension key `auth_style`); `None` = the family's style
+    /// (`spec.auth`, with the Anthropic Messages API always taking `x-api-key`).
+    pub auth_style: Option<AuthStyle>,
+    /// SigV4 region (extension key `aws_region`, else parsed from a
+    /// `bedrock-runtime.<region>.amazonaws.com` base_url); set exactly when `auth_style` is
+    /// `aws_sigv4`.
+    pub aws_region: Option<String>,
+    /// SigV4 credentials from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
+    /// `AWS_SESSION_TOKEN` (process environment or `.env`); set when `auth_style` is `aws_sigv4`
+    /// and both required variables were found.
+    pub aws_credentials: Option<AwsCredentials>,
+}
+
+/// AWS credentials for SigV4 signing. Every field redacts in `Debug`.
+#[derive(Debug, Clone)]
+pub struct AwsCredentials {
+    pub access_key_id: Secret,
+    pub secret_access_key: Secret,
+    /// Temporary credentials (STS) come with a session token, sent as `x-amz-security-token`.
+    pub session_token: Option<Secret>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -23,7 +23,14 @@ pub(crate) use resolve::Models;
 
 /// Builds the runtime config. Problems go to `d`; the returned value is meaningful only when
 /// `d.errors` is empty.
-pub(crate) fn build(mut raw: RawConfig, d: &mut Diag) -> Config {
+/// The variable lookup and policy of `$VAR` substitution, for the few values validation reads
+/// from the environment itself (AWS credentials for `auth_style: aws_sigv4`).
+pub(crate) struct Env<'a> {
+    pub lookup: &'a dyn Fn(&str) -> Option<String>,
+    pub policy: crate::env::EnvPolicy,
+}
+
+pub(crate) fn build(mut raw: RawConfig, d: &mut Diag, env: &Env<'_>) -> Config {
     let version = check_version(&raw, d);
     if let Some(v) = &version {
         migrate::migrate(&mut raw, v, d);
@@ -35,7 +42,7 @@ pub(crate) fn build(mut raw: RawConfig, d: &mut Diag) -> Config {
     // Listener rules count declared providers: an invalid entry is reported on its own and must
     // not also produce "there are no providers".
     let declared_providers = raw_providers.len();
-    let (mut providers, retry_raw) = providers::build(raw_providers, &overrides, d);
+    let (mut providers, retry_raw) = providers::build(raw_providers, &overrides, env, d);
     let policies = retry::resolve(&providers, retry_raw, &Models::new(&providers), d);
     for (p, policy) in providers.iter_mut().zip(policies) {
         p.retry_policy = policy;

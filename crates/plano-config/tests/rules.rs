@@ -174,6 +174,16 @@ fn cases() -> Vec<(&'static str, String, Expect)> {
         ("bad timeout", v4("model_providers:\n  - {model: openai/gpt-4o, idle_timeout: forever}\n"), E("`forever` is not a duration")),
         ("api_version off azure", v4("model_providers:\n  - {model: openai/gpt-4o, api_version: '2024-10-21'}\n"), W("api_version only applies to azure_openai")),
         ("body limit", v4p("listeners:\n  - {type: model, name: m, max_request_body_bytes: 0}\n"), E("0 is out of range")),
+        // ---- auth_style ------------------------------------------------------------------------------------------
+        ("auth_style bearer on azure", v4("model_providers:\n  - {model: azure_openai/gpt-4o, base_url: 'https://x.openai.azure.com', auth_style: bearer}\n"), O),
+        ("auth_style typo", v4("model_providers:\n  - {model: openai/gpt-4o, auth_style: beare}\n"), E("model_providers[0].auth_style")),
+        ("auth_style typo hint", v4("model_providers:\n  - {model: openai/gpt-4o, auth_style: x_apikey}\n"), E("`x_apikey` is not one of `bearer`, `api_key`, `x_api_key`, `aws_sigv4` (did you mean `x_api_key`?)")),
+        ("aws_sigv4 off bedrock", v4("model_providers:\n  - {model: openai/gpt-4o, auth_style: aws_sigv4, aws_region: us-east-1}\n"), E("auth_style `aws_sigv4` is only for amazon_bedrock providers")),
+        ("aws_sigv4 with passthrough", v4("model_providers:\n  - {model: amazon_bedrock/m, base_url: 'https://bedrock-runtime.us-east-1.amazonaws.com', auth_style: aws_sigv4, passthrough_auth: true}\n"), E("cannot be combined with `passthrough_auth: true`")),
+        ("aws_sigv4 needs a region", v4("model_providers:\n  - {model: amazon_bedrock/m, base_url: 'http://localhost:9000', auth_style: aws_sigv4}\n"), E("set `aws_region`")),
+        ("aws_sigv4 bad region", v4("model_providers:\n  - {model: amazon_bedrock/m, base_url: 'http://localhost:9000', auth_style: aws_sigv4, aws_region: 'US East'}\n"), E("`US East` is not an AWS region")),
+        ("aws_sigv4 lenient missing creds", v4("model_providers:\n  - {model: amazon_bedrock/m, base_url: 'https://bedrock-runtime.eu-west-1.amazonaws.com', auth_style: aws_sigv4}\n"), W("needs environment variable(s) AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY")),
+        ("aws_region without sigv4", v4("model_providers:\n  - {model: amazon_bedrock/m, base_url: 'https://bedrock-runtime.eu-west-1.amazonaws.com', aws_region: eu-west-1}\n"), W("aws_region only applies with `auth_style: aws_sigv4`")),
         // ---- strictness -----------------------------------------------------------------------------------------------
         ("unknown top-level key", format!("version: v0.4.0\n{P}model_provider: []\n"), E("unknown key `model_provider` (did you mean `model_providers`?)")),
         ("unknown provider key", v4("model_providers:\n  - {model: openai/gpt-4o, acess_key: x}\n"), E("unknown key `acess_key` (did you mean `access_key`?)")),
@@ -219,5 +229,47 @@ fn every_rule() {
         failures.len(),
         all.len(),
         failures.join("\n\n")
+    );
+}
+
+const SIGV4: &str = "version: v0.4.0\nmodel_providers:\n  - model: amazon_bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0\n    base_url: https://bedrock-runtime.eu-west-1.amazonaws.com\n    auth_style: aws_sigv4\n";
+
+#[test]
+fn aws_sigv4_reads_credentials_through_the_env_lookup() {
+    let env = |name: &str| match name {
+        "AWS_ACCESS_KEY_ID" => Some("AKIDEXAMPLE".to_owned()),
+        "AWS_SECRET_ACCESS_KEY" => Some("very-secret".to_owned()),
+        "AWS_SESSION_TOKEN" => Some("session-tok".to_owned()),
+        _ => None,
+    };
+    let loaded = load_str(SIGV4, &env, EnvPolicy::Strict).unwrap();
+    let p = &loaded.config.providers[0];
+    assert_eq!(p.auth_style, Some(plano_catalog::AuthStyle::AwsSigV4));
+    assert_eq!(
+        p.aws_region.as_deref(),
+        Some("eu-west-1"),
+        "region from the host"
+    );
+    let creds = p.aws_credentials.as_ref().unwrap();
+    assert_eq!(creds.access_key_id.expose(), "AKIDEXAMPLE");
+    assert_eq!(creds.secret_access_key.expose(), "very-secret");
+    assert_eq!(
+        creds.session_token.as_ref().unwrap().expose(),
+        "session-tok"
+    );
+    let debug = format!("{p:?}");
+    assert!(!debug.contains("very-secret") && !debug.contains("session-tok"));
+}
+
+#[test]
+fn aws_sigv4_strict_missing_credentials_is_an_error() {
+    let env = |name: &str| (name == "AWS_ACCESS_KEY_ID").then(|| "AKID".to_owned());
+    let errs = load_str(SIGV4, &env, EnvPolicy::Strict)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        errs.contains("model_providers[0].auth_style")
+            && errs.contains("needs environment variable(s) AWS_SECRET_ACCESS_KEY"),
+        "{errs}"
     );
 }

@@ -142,8 +142,18 @@ async fn send(
     p: &Prepared,
     first_byte_timeout: Duration,
 ) -> Result<UpstreamResponse, UpstreamError> {
-    let url = upstream.target.url(p.api, model, req.scan.stream);
-    let headers = upstream.headers.build(p.api, req.headers);
+    let mut url = upstream.target.url(p.api, model, req.scan.stream);
+    let mut headers = upstream.headers.build(p.api, req.headers);
+    if let Some(signer) = upstream.headers.sigv4() {
+        // Signed here, per attempt, over the final URL and body: a signature is only valid for
+        // a few minutes and for exactly these bytes.
+        url = signer
+            .sign(&url, &mut headers, &p.body, std::time::SystemTime::now())
+            .map_err(|e| UpstreamError {
+                kind: UpstreamErrorKind::Protocol,
+                message: e.to_string(),
+            })?;
+    }
     tracing::debug!(
         provider = %upstream.config.name,
         model = %model,

@@ -13,6 +13,10 @@
 //! - `relay`: response bodies — byte passthrough when the client's API equals the provider's,
 //!   incremental translation otherwise; mid-stream failures end in a proper error event.
 //! - `error`: the one place gateway errors become HTTP responses, in the client's API dialect.
+//! - `access`: the access log line and per-request metrics, recorded when a response body
+//!   ends or is dropped (never blocking: a `tracing` event with target `plano::access`).
+//! - `metrics`: Prometheus counters on preallocated atomics, rendered on `GET /metrics` of the
+//!   separate metrics listener ([`Server::metrics_listener`]).
 //! - [`state`]: [`Gateway`], everything precomputed from the config and shared read-only by all
 //!   requests (no locks on the hot path).
 //!
@@ -20,11 +24,13 @@
 //! listener has six fixed routes and every handler needs the raw body stream, so a framework
 //! would add a layer of boxing for nothing.
 
+mod access;
 mod attempt;
 mod body;
 mod codec;
 mod error;
 mod failover;
+mod metrics;
 mod models;
 mod proxy;
 mod relay;
@@ -34,6 +40,7 @@ mod routes;
 pub mod server;
 pub mod state;
 
+pub use access::AccessBody;
 pub use plano_upstream::ProviderStats;
 pub use server::{BoundListener, Server};
 pub use state::{BuildError, Gateway};

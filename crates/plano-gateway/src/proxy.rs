@@ -20,6 +20,7 @@ use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use plano_catalog::Api;
 
+use crate::access;
 use crate::attempt::{self, ClientRequest};
 use crate::body::ResponseBody;
 use crate::codec;
@@ -51,18 +52,29 @@ async fn run(
     let (parts, body) = req.into_parts();
     let bytes = accept(body, gw.limits.max_body_bytes).await?;
     let scan = codec::scan(&bytes)?;
-    let resolved = gw
-        .resolver
-        .resolve(&gw.providers, scan.model.as_deref())
-        .map_err(unresolved)?;
-    let client = ClientRequest {
-        api: client_api,
-        headers: &parts.headers,
-        body: &bytes,
-        scan: &scan,
-        request_id,
+    let result = match gw.resolver.resolve(&gw.providers, scan.model.as_deref()) {
+        Err(err) => Err(unresolved(err)),
+        Ok(resolved) => {
+            access::note(|f| {
+                let _ = f.provider.set(resolved.provider);
+            });
+            let client = ClientRequest {
+                api: client_api,
+                headers: &parts.headers,
+                body: &bytes,
+                scan: &scan,
+                request_id,
+            };
+            attempt::run(gw, &client, resolved.provider, &resolved.upstream_model).await
+        }
     };
-    attempt::run(gw, &client, resolved.provider, &resolved.upstream_model).await
+    // For the access log; moved, not copied, now that the attempts are over.
+    if let Some(model) = scan.model {
+        access::note(|f| {
+            let _ = f.requested.set(model);
+        });
+    }
+    result
 }
 
 /// Phase 1: the whole request body, never more than `limit` bytes.

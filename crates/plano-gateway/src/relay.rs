@@ -12,6 +12,7 @@
 //! (never a silent clean end); a plain JSON body is aborted so the client sees a broken
 //! response rather than truncated JSON that parses.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::{Bytes, BytesMut};
@@ -20,6 +21,7 @@ use http::{HeaderMap, HeaderValue, Response, StatusCode, header};
 use plano_catalog::Api;
 use plano_upstream::{BodyStream, UpstreamError, UpstreamResponse};
 
+use crate::access::{self, Facts};
 use crate::body::{self, BoxError, ResponseBody};
 use crate::codec::{self, StreamTranslator};
 use crate::error::GatewayError;
@@ -48,6 +50,11 @@ pub async fn respond(
         mut headers,
         body: upstream,
     } = resp;
+    // The access log's view of this request (see `crate::access`).
+    let facts = access::current();
+    if let Some(f) = &facts {
+        let _ = f.upstream_model.set(ctx.model.clone());
+    }
     // A non-streamed same-API body is relayed byte for byte, so the provider's
     // `content-length` stays true and spares the client chunked decoding.
     let keep_length = ctx.client_api == ctx.upstream_api && !ctx.stream;
@@ -72,6 +79,7 @@ pub async fn respond(
                 true,
                 Some(watcher),
             )
+            .reporting_to(facts)
         } else {
             Relay::new(upstream, ctx.idle_timeout, ctx.client_api, false, None)
         };
@@ -102,7 +110,8 @@ pub async fn respond(
             ctx.client_api,
             true,
             Some(translator),
-        );
+        )
+        .reporting_to(facts);
         return Ok(build(status, headers, body::stream(relay.into_stream())));
     }
     let raw = read_all(upstream, ctx.idle_timeout).await?;
@@ -175,6 +184,18 @@ struct Relay {
     translator: Option<Box<dyn StreamTranslator>>,
     out: BytesMut,
     done: bool,
+    /// Where the translator's token usage goes when the relay ends (access log, metrics).
+    facts: Option<Arc<Facts>>,
+}
+
+impl Drop for Relay {
+    /// Reports usage however the relay ends — upstream end, upstream failure, or the client
+    /// going away — reading only what the stream translator counted anyway.
+    fn drop(&mut self) {
+        if let (Some(f), Some(t)) = (&self.facts, &self.translator) {
+            let _ = f.usage.set(t.usage());
+        }
+    }
 }
 
 impl Relay {
@@ -193,7 +214,13 @@ impl Relay {
             translator,
             out: BytesMut::new(),
             done: false,
+            facts: None,
         }
+    }
+
+    fn reporting_to(mut self, facts: Option<Arc<Facts>>) -> Self {
+        self.facts = facts;
+        self
     }
 
     fn into_stream(self) -> impl Stream<Item = Result<Bytes, BoxError>> + Send {

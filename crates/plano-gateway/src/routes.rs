@@ -9,31 +9,80 @@
 //! | GET  /healthz                | 200 once serving                         |
 //! | OPTIONS *                    | CORS preflight, 204                      |
 //!
-//! Every response carries `x-request-id` (the client's, or a generated one).
+//! Every response carries `x-request-id` (the client's, or a generated one), and every request
+//! gets one access-log line and its metrics when its response body ends (see `crate::access`).
+
+use std::borrow::Cow;
+use std::sync::Arc;
 
 use http::{HeaderValue, Method, Request, Response, StatusCode, header};
 use hyper::body::Incoming;
 use plano_catalog::Api;
 
+use crate::access::{self, AccessBody, Facts, Record};
 use crate::body::{self, ResponseBody};
 use crate::error::GatewayError;
+use crate::metrics::Handler;
 use crate::state::Gateway;
 use crate::{proxy, request_id};
 
 pub static X_REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
 
-pub async fn route(gw: &Gateway, req: Request<Incoming>) -> Response<ResponseBody> {
+pub async fn route(
+    gw: &Arc<Gateway>,
+    listener: &Arc<str>,
+    req: Request<Incoming>,
+) -> Response<AccessBody> {
     let id = match req.headers().get(&X_REQUEST_ID) {
         Some(v) if !v.is_empty() && v.len() <= 200 => v.clone(),
         _ => request_id::generate(),
     };
-    let mut resp = dispatch(gw, req, &id).await;
+    let (handler, path) = classify(req.method(), req.uri().path());
+    let llm = handler == Handler::LlmChat && req.method() == Method::POST;
+    let facts = llm.then(|| Arc::new(Facts::default()));
+    // From here on the record is a drop guard: a client that leaves before the head is logged.
+    let mut record = Record::start(
+        gw,
+        listener,
+        handler,
+        req.method(),
+        path,
+        &id,
+        facts.clone(),
+    );
+    let mut resp = match facts {
+        Some(facts) => access::scope(facts, dispatch(gw, req, &id)).await,
+        None => dispatch(gw, req, &id).await,
+    };
     if let Some(upstream_id) = resp.headers_mut().remove(&X_REQUEST_ID) {
         resp.headers_mut()
             .insert("x-upstream-request-id", upstream_id);
     }
     resp.headers_mut().insert(X_REQUEST_ID.clone(), id);
-    resp
+    record.head(&resp);
+    resp.map(|b| AccessBody::new(b, record))
+}
+
+/// The `handler` label and the path as logged. Known routes log a static string; only an
+/// unknown path (a 404) costs an allocation.
+fn classify(method: &Method, path: &str) -> (Handler, Cow<'static, str>) {
+    let known = match path {
+        "/v1/chat/completions" => Some(("/v1/chat/completions", Handler::LlmChat)),
+        "/v1/messages" => Some(("/v1/messages", Handler::LlmChat)),
+        "/v1/responses" => Some(("/v1/responses", Handler::LlmChat)),
+        "/v1/models" => Some(("/v1/models", Handler::ListModels)),
+        "/healthz" => Some(("/healthz", Handler::Health)),
+        _ => None,
+    };
+    let handler = match (method, known) {
+        (&Method::OPTIONS, _) => Handler::CorsPreflight,
+        (_, Some((_, h))) => h,
+        (_, None) => Handler::NotFound,
+    };
+    match known {
+        Some((p, _)) => (handler, Cow::Borrowed(p)),
+        None => (handler, Cow::Owned(path.chars().take(200).collect())),
+    }
 }
 
 async fn dispatch(

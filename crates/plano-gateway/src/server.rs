@@ -45,6 +45,8 @@ impl BoundListener {
 pub struct Server {
     gateway: Arc<Gateway>,
     listeners: Vec<BoundListener>,
+    /// The separate Prometheus listener (`GET /metrics`), if any.
+    metrics: Option<TcpListener>,
     drain_timeout: Duration,
 }
 
@@ -53,6 +55,7 @@ impl Server {
         Server {
             gateway,
             listeners,
+            metrics: None,
             drain_timeout: Duration::from_secs(30),
         }
     }
@@ -63,6 +66,13 @@ impl Server {
         self
     }
 
+    /// Also serve `GET /metrics` (Prometheus text format) on `listener`. It is a listener of
+    /// its own so that scrapes never share a port, a limit or an access log with LLM traffic.
+    pub fn metrics_listener(mut self, listener: TcpListener) -> Self {
+        self.metrics = Some(listener);
+        self
+    }
+
     /// Serves until `shutdown` completes, then drains.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> io::Result<()> {
         let graceful = Arc::new(GracefulShutdown::new());
@@ -70,8 +80,27 @@ impl Server {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let mut accept_loops = tokio::task::JoinSet::new();
 
+        if let Some(metrics) = self.metrics {
+            let gateway = self.gateway.clone();
+            let mut stop = stop_rx.clone();
+            accept_loops.spawn(async move {
+                loop {
+                    tokio::select! {
+                        _ = stop.changed() => break,
+                        accepted = metrics.accept() => match accepted {
+                            Ok((stream, _peer)) => serve_metrics(&gateway, stream),
+                            Err(err) => {
+                                tracing::warn!(error = %err, "metrics accept failed");
+                                tokio::time::sleep(Duration::from_millis(50)).await;
+                            }
+                        },
+                    }
+                }
+            });
+        }
         for bound in self.listeners {
             let gateway = self.gateway.clone();
+            let name: Arc<str> = Arc::from(bound.name.as_str());
             let graceful = graceful.clone();
             let conns = tracker.clone();
             let mut stop = stop_rx.clone();
@@ -82,7 +111,7 @@ impl Server {
                         accepted = bound.listener.accept() => match accepted {
                             Ok((stream, _peer)) => {
                                 let _ = stream.set_nodelay(true);
-                                serve_connection(&gateway, &graceful, &conns, stream);
+                                serve_connection(&gateway, &name, &graceful, &conns, stream);
                             }
                             Err(err) => {
                                 // Typically EMFILE; back off instead of spinning.
@@ -120,14 +149,17 @@ impl Server {
 
 fn serve_connection(
     gateway: &Arc<Gateway>,
+    listener: &Arc<str>,
     graceful: &GracefulShutdown,
     tracker: &TaskTracker,
     stream: tokio::net::TcpStream,
 ) {
     let gw = gateway.clone();
+    let listener = listener.clone();
     let service = service_fn(move |req| {
         let gw = gw.clone();
-        async move { Ok::<_, Infallible>(crate::routes::route(&gw, req).await) }
+        let listener = listener.clone();
+        async move { Ok::<_, Infallible>(crate::routes::route(&gw, &listener, req).await) }
     });
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
@@ -141,6 +173,25 @@ fn serve_connection(
     tracker.spawn(async move {
         if let Err(err) = conn.await {
             tracing::debug!(error = %err, "connection ended with an error");
+        }
+    });
+}
+
+/// A scrape connection: HTTP/1.1 only, not tracked by the drain (a scrape in flight at
+/// shutdown is not worth waiting for).
+fn serve_metrics(gateway: &Arc<Gateway>, stream: tokio::net::TcpStream) {
+    let gw = gateway.clone();
+    let service = service_fn(move |req| {
+        let r = crate::metrics::respond(&gw, &req);
+        async move { Ok::<_, Infallible>(r) }
+    });
+    tokio::spawn(async move {
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(Duration::from_secs(30))
+            .serve_connection(TokioIo::new(stream), service);
+        if let Err(err) = conn.await {
+            tracing::debug!(error = %err, "metrics connection ended with an error");
         }
     });
 }

@@ -16,6 +16,7 @@ use plano_upstream::{
 };
 
 use crate::failover::{self, Failover};
+use crate::metrics::Metrics;
 use crate::resolve::Resolver;
 
 /// Idle timeout for upstream bodies when neither provider nor listener says otherwise.
@@ -54,6 +55,8 @@ pub struct Gateway {
     /// Cool-downs and circuit breakers, per provider, process-wide.
     pub(crate) health: HealthTable,
     pub(crate) stats: ResilienceStats,
+    /// Prometheus counters (`/metrics`), one preallocated row per provider.
+    pub(crate) metrics: Metrics,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -109,17 +112,23 @@ impl Gateway {
             limits,
             health: HealthTable::new(n),
             stats: ResilienceStats::new(n),
+            metrics: Metrics::new(&config.providers),
         })
     }
 
     /// Resilience counters of every provider (attempts, retries, failovers, cool-downs), by
-    /// provider name in declaration order. What a metrics endpoint will export.
+    /// provider name in declaration order, as `/metrics` exports them.
     pub fn resilience_stats(&self) -> Vec<(&str, ProviderStats)> {
         self.providers
             .iter()
             .enumerate()
             .map(|(i, p)| (p.name.as_str(), self.stats.snapshot(i)))
             .collect()
+    }
+
+    /// The Prometheus text exposition of every metric (what `GET /metrics` serves).
+    pub fn render_metrics(&self) -> String {
+        crate::metrics::render(self)
     }
 
     /// Whether a provider is currently cooling down (after `Retry-After` or with its circuit

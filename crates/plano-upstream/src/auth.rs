@@ -7,15 +7,23 @@
 //! - otherwise the provider's `access_key`; the client's credentials are dropped and never reach
 //!   a provider.
 //!
-//! Style is decided by the API the provider receives: the Anthropic Messages API takes
-//! `x-api-key` + `anthropic-version`, Azure takes `api-key`, everything else a Bearer token.
+//! Style, unless the provider sets `auth_style`, is decided by the API the provider receives: the
+//! Anthropic Messages API takes `x-api-key` + `anthropic-version`, Azure takes `api-key`,
+//! everything else a Bearer token. `auth_style` forces one of those headers (the Messages API
+//! still gets `anthropic-version`), or — `aws_sigv4`, Bedrock only — no key header at all: the
+//! request is signed right before it is sent ([`SigV4Signer::sign`]), over the final URL, host
+//! and body, so every attempt carries a fresh signature.
 //!
 //! Everything that is per-provider constant is built once ([`ProviderHeaders::new`]); a request
 //! costs one header-map copy.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use plano_catalog::{Api, AuthStyle};
-use plano_config::Provider;
+use plano_config::{Provider, Secret};
+
+use crate::sigv4;
 
 /// The Anthropic API version sent when the client did not choose one.
 pub const DEFAULT_ANTHROPIC_VERSION: &str = "2023-06-01";
@@ -23,6 +31,12 @@ pub const DEFAULT_ANTHROPIC_VERSION: &str = "2023-06-01";
 static X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
 static API_KEY: HeaderName = HeaderName::from_static("api-key");
 static ANTHROPIC_VERSION: HeaderName = HeaderName::from_static("anthropic-version");
+static X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
+static X_AMZ_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-amz-content-sha256");
+static X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
+
+/// The SigV4 service name of the Bedrock runtime.
+const BEDROCK_SERVICE: &str = "bedrock";
 
 /// Client headers that never go upstream: hop-by-hop headers, framing the gateway redoes,
 /// credentials, and encodings (the gateway must be able to read what comes back).
@@ -46,6 +60,10 @@ const DROPPED: &[&str] = &[
     "x-goog-api-key",
     "cookie",
     "expect",
+    // A client's own AWS signing headers would be stale or forged; the gateway signs itself.
+    "x-amz-date",
+    "x-amz-content-sha256",
+    "x-amz-security-token",
 ];
 
 /// Per-provider constant header material.
@@ -56,7 +74,10 @@ pub struct ProviderHeaders {
     bearer: Option<HeaderValue>,
     /// Raw key form for `x-api-key` / `api-key`, marked sensitive.
     raw_key: Option<HeaderValue>,
+    /// `auth_style` override; `None` = decided by the API (see the module docs).
+    style: Option<AuthStyle>,
     azure: bool,
+    sigv4: Option<SigV4Signer>,
     extra: Vec<(HeaderName, HeaderValue)>,
     host: Option<HeaderValue>,
 }
@@ -70,6 +91,140 @@ pub enum HeaderConfigError {
     BadHeader { provider: String, name: String },
     #[error("provider '{provider}': http_host '{host}' is not a valid Host header")]
     BadHost { provider: String, host: String },
+    #[error(
+        "provider '{provider}': auth_style aws_sigv4 needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and aws_region"
+    )]
+    MissingAws { provider: String },
+    #[error("provider '{provider}': the AWS credentials are not valid HTTP header values")]
+    BadAwsCredentials { provider: String },
+}
+
+/// Signs Bedrock requests with AWS SigV4 (`auth_style: aws_sigv4`). Its `Debug` shows the region
+/// only.
+#[derive(Clone)]
+pub struct SigV4Signer {
+    region: String,
+    access_key_id: Secret,
+    secret_access_key: Secret,
+    /// Sensitive `x-amz-security-token` value, for temporary credentials.
+    session_token: Option<HeaderValue>,
+}
+
+impl std::fmt::Debug for SigV4Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigV4Signer")
+            .field("region", &self.region)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A request that cannot be signed (its URL does not parse; not expected from a built target).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot sign the upstream request: {0}")]
+pub struct SignError(&'static str);
+
+impl SigV4Signer {
+    fn new(p: &Provider) -> Result<Self, HeaderConfigError> {
+        let (Some(region), Some(creds)) = (&p.aws_region, &p.aws_credentials) else {
+            return Err(HeaderConfigError::MissingAws {
+                provider: p.name.clone(),
+            });
+        };
+        let bad = || HeaderConfigError::BadAwsCredentials {
+            provider: p.name.clone(),
+        };
+        // The key id and region end up in `authorization`; check once here so signing cannot
+        // fail on them per request.
+        HeaderValue::from_str(&format!("{} {}", creds.access_key_id.expose(), region))
+            .map_err(|_| bad())?;
+        let session_token = match &creds.session_token {
+            Some(t) => Some(sensitive(t.expose()).ok_or_else(bad)?),
+            None => None,
+        };
+        Ok(SigV4Signer {
+            region: region.clone(),
+            access_key_id: creds.access_key_id.clone(),
+            secret_access_key: creds.secret_access_key.clone(),
+            session_token,
+        })
+    }
+
+    /// Signs one POST of `body` to `url`: sets `host`, `x-amz-date`, `x-amz-content-sha256`,
+    /// `x-amz-security-token` (temporary credentials) and `authorization` in `headers`, and
+    /// returns the URL to send to — `url` without a default port, so the `Host` signed, the
+    /// `Host` (HTTP/1) or `:authority` (HTTP/2) sent and what AWS verifies all agree. An
+    /// `http_host` override already in `headers` is kept and signed as is.
+    pub fn sign(
+        &self,
+        url: &str,
+        headers: &mut HeaderMap,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<String, SignError> {
+        let uri: http::Uri = url.parse().map_err(|_| SignError("invalid URL"))?;
+        let scheme = uri.scheme_str().ok_or(SignError("URL without scheme"))?;
+        let host = uri.host().ok_or(SignError("URL without host"))?;
+        let default_port = match scheme {
+            "https" => 443,
+            _ => 80,
+        };
+        let authority = match uri.port_u16() {
+            Some(port) if port != default_port => format!("{host}:{port}"),
+            _ => host.to_owned(),
+        };
+        let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
+        let send_url = format!("{scheme}://{authority}{path_and_query}");
+
+        if !headers.contains_key(header::HOST) {
+            let v = HeaderValue::from_str(&authority).map_err(|_| SignError("invalid host"))?;
+            headers.insert(header::HOST, v);
+        }
+        let host_signed = headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .ok_or(SignError("invalid host"))?
+            .to_owned();
+        let secs = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let amz_date = sigv4::amz_date(secs);
+        let payload = sigv4::sha256_hex(body);
+        let token = self.session_token.as_ref().and_then(|t| t.to_str().ok());
+
+        let mut signed: Vec<(&str, &str)> = vec![
+            ("host", &host_signed),
+            ("x-amz-content-sha256", &payload),
+            ("x-amz-date", &amz_date),
+        ];
+        if let Some(t) = token {
+            signed.push(("x-amz-security-token", t));
+        }
+        let out = sigv4::sign(
+            sigv4::Credentials {
+                access_key_id: self.access_key_id.expose(),
+                secret_access_key: self.secret_access_key.expose(),
+            },
+            sigv4::Scope {
+                amz_date: &amz_date,
+                region: &self.region,
+                service: BEDROCK_SERVICE,
+            },
+            &sigv4::Request {
+                method: "POST",
+                path: uri.path(),
+                query: uri.query().unwrap_or(""),
+                headers: &signed,
+                payload_sha256: &payload,
+            },
+        );
+        let auth = sensitive(&out.authorization).ok_or(SignError("invalid authorization"))?;
+        let hv = |s: &str| HeaderValue::from_str(s).map_err(|_| SignError("invalid header"));
+        headers.insert(X_AMZ_DATE.clone(), hv(&amz_date)?);
+        headers.insert(X_AMZ_CONTENT_SHA256.clone(), hv(&payload)?);
+        if let Some(t) = &self.session_token {
+            headers.insert(X_AMZ_SECURITY_TOKEN.clone(), t.clone());
+        }
+        headers.insert(header::AUTHORIZATION, auth);
+        Ok(send_url)
+    }
 }
 
 impl ProviderHeaders {
@@ -77,10 +232,15 @@ impl ProviderHeaders {
         let bad_key = || HeaderConfigError::BadKey {
             provider: p.name.clone(),
         };
+        let sigv4 = match p.auth_style {
+            Some(AuthStyle::AwsSigV4) => Some(SigV4Signer::new(p)?),
+            _ => None,
+        };
+        // A signing provider sends no key header; its access_key (if any) is unused.
         let key = p
             .access_key
             .as_ref()
-            .filter(|k| !k.is_empty() && !p.passthrough_auth);
+            .filter(|k| !k.is_empty() && !p.passthrough_auth && sigv4.is_none());
         let (bearer, raw_key) = match key {
             Some(k) => (
                 Some(sensitive(&format!("Bearer {}", k.expose())).ok_or_else(bad_key)?),
@@ -111,7 +271,9 @@ impl ProviderHeaders {
             passthrough: p.passthrough_auth,
             bearer,
             raw_key,
+            style: p.auth_style,
             azure: p.spec.auth == AuthStyle::AzureKey,
+            sigv4,
             extra,
             host,
         })
@@ -138,22 +300,36 @@ impl ProviderHeaders {
         } else {
             (self.bearer.clone(), self.raw_key.clone())
         };
-        if api == Api::AnthropicMessages {
-            if let Some(raw) = raw {
-                out.insert(X_API_KEY.clone(), raw);
+        if api == Api::AnthropicMessages && !out.contains_key(&ANTHROPIC_VERSION) {
+            out.insert(
+                ANTHROPIC_VERSION.clone(),
+                HeaderValue::from_static(DEFAULT_ANTHROPIC_VERSION),
+            );
+        }
+        let style = match self.style {
+            Some(s) => s,
+            None if api == Api::AnthropicMessages => AuthStyle::AnthropicKey,
+            None if self.azure => AuthStyle::AzureKey,
+            None => AuthStyle::Bearer,
+        };
+        match style {
+            AuthStyle::AnthropicKey => {
+                if let Some(raw) = raw {
+                    out.insert(X_API_KEY.clone(), raw);
+                }
             }
-            if !out.contains_key(&ANTHROPIC_VERSION) {
-                out.insert(
-                    ANTHROPIC_VERSION.clone(),
-                    HeaderValue::from_static(DEFAULT_ANTHROPIC_VERSION),
-                );
+            AuthStyle::AzureKey => {
+                if let Some(raw) = raw {
+                    out.insert(API_KEY.clone(), raw);
+                }
             }
-        } else if self.azure {
-            if let Some(raw) = raw {
-                out.insert(API_KEY.clone(), raw);
+            AuthStyle::Bearer => {
+                if let Some(bearer) = bearer {
+                    out.insert(header::AUTHORIZATION, bearer);
+                }
             }
-        } else if let Some(bearer) = bearer {
-            out.insert(header::AUTHORIZATION, bearer);
+            // Signed in `SigV4Signer::sign`, once the URL and body are final.
+            AuthStyle::AwsSigV4 => {}
         }
 
         for (name, value) in &self.extra {
@@ -163,6 +339,13 @@ impl ProviderHeaders {
             out.insert(header::HOST, host.clone());
         }
         out
+    }
+}
+
+impl ProviderHeaders {
+    /// The SigV4 signer, when the provider uses `auth_style: aws_sigv4`.
+    pub fn sigv4(&self) -> Option<&SigV4Signer> {
+        self.sigv4.as_ref()
     }
 }
 

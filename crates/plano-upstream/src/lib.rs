@@ -9,6 +9,7 @@
 //! - [`client`]: hyper-util pooled clients on rustls (ring), one per connect-timeout
 //!   profile, built once at start-up.
 //! - [`send`]: one request out, a response head and a body stream back.
+//! - [`sigv4`]: pure AWS Signature V4 (Bedrock with `auth_style: aws_sigv4`).
 //! - [`error`]: upstream failures classified by where they happened and whether a retry is safe.
 //! - [`retry`]: the pure retry/failover policy — rules, candidate selection, backoff,
 //!   `Retry-After`.
@@ -24,6 +25,7 @@ pub mod error;
 pub mod health;
 pub mod retry;
 pub mod send;
+pub mod sigv4;
 pub mod stats;
 pub mod target;
 

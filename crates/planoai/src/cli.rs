@@ -85,7 +85,7 @@ pub struct LogsArgs {
     /// Keep printing new log lines as they are written.
     #[arg(short, long)]
     pub follow: bool,
-    /// Include DEBUG and TRACE lines.
+    /// Also show the gateway's own log (every level), not only the access log.
     #[arg(long)]
     pub debug: bool,
 }
@@ -117,4 +117,17 @@ pub struct UpArgs {
     /// Debug-level logs.
     #[arg(long)]
     pub verbose: bool,
+    /// Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (0 disables).
+    #[arg(long, default_value_t = 9092)]
+    pub metrics_port: u16,
+    /// Accepted for compatibility with upstream's CLI; a no-op until OpenTelemetry tracing
+    /// lands in this build (logged at start-up).
+    #[arg(long)]
+    pub with_tracing: bool,
+    /// The trace collector's port for --with-tracing (accepted, unused for now).
+    #[arg(long, default_value_t = 4317)]
+    pub tracing_port: u16,
+    /// Write access lines to this file instead of stdout (set by the detached start).
+    #[arg(long, hide = true)]
+    pub access_log: Option<PathBuf>,
 }

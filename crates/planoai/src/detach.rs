@@ -49,6 +49,14 @@ pub fn start(args: &UpArgs, file: &Path, config: &Config) -> Result<ExitCode> {
     if args.verbose {
         cmd.arg("--verbose");
     }
+    cmd.arg("--metrics-port").arg(args.metrics_port.to_string());
+    if args.with_tracing {
+        cmd.arg("--with-tracing")
+            .arg("--tracing-port")
+            .arg(args.tracing_port.to_string());
+    }
+    // Access lines get their own file, so `planoai logs` can show them alone.
+    cmd.arg("--access-log").arg(home.access_log_file());
     cmd.stdin(Stdio::null())
         .stdout(log.try_clone().context("duplicating the log file handle")?)
         .stderr(log)

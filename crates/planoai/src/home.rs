@@ -45,4 +45,9 @@ impl Home {
     pub fn log_file(&self) -> PathBuf {
         self.logs.join("plano.log")
     }
+
+    /// One line per request (`plano::access`), written by the detached gateway.
+    pub fn access_log_file(&self) -> PathBuf {
+        self.logs.join("access.log")
+    }
 }

@@ -3,8 +3,10 @@
 //! Stages: locate the config (none found and none named → the zero-config default of
 //! [`crate::zero_config`], written to `$PLANO_HOME/default_config.yaml`) → load it with strict environment substitution (every missing
 //! variable listed at once) → build the gateway (clients, resolver, precomputed headers) →
-//! bind every model listener → print the listener URLs → serve → on a signal, stop accepting
-//! and drain in-flight requests and streams.
+//! bind every model listener (and the Prometheus listener, `--metrics-port`, on loopback) →
+//! print the listener URLs → serve → on a signal, stop accepting and drain in-flight requests
+//! and streams. Access lines go through [`crate::logging`]'s non-blocking writer: stdout in
+//! the foreground, `access.log` when detached. `--with-tracing` is accepted and only logged.
 //!
 //! Without `--foreground`, `up` validates the config, stops a gateway that is already running,
 //! re-executes this binary as `up --foreground` detached from the terminal (its own process
@@ -22,7 +24,13 @@ use plano_gateway::{BoundListener, Gateway, Server};
 use crate::cli::UpArgs;
 
 pub fn run(args: &UpArgs) -> Result<ExitCode> {
-    crate::logging::init(args.verbose);
+    // Foreground: access lines on stdout beside the listener banner; detached: the file the
+    // parent named. Held until `run` returns so the last lines are flushed.
+    let sink = match &args.access_log {
+        Some(path) => crate::logging::AccessSink::File(path.clone()),
+        None => crate::logging::AccessSink::Stdout,
+    };
+    let _access = crate::logging::init(args.verbose, Some(sink));
     let file = match crate::locate::config_file(args.file.as_deref(), &args.path)? {
         Some(file) => file,
         None => crate::zero_config::prepare(args.listener_port, &args.path)?,
@@ -43,6 +51,12 @@ pub fn run(args: &UpArgs) -> Result<ExitCode> {
     }
     let config = loaded.config;
     let gateway = Arc::new(Gateway::new(&config).context("starting the gateway")?);
+    if args.with_tracing {
+        tracing::info!(
+            port = args.tracing_port,
+            "--with-tracing is accepted but OpenTelemetry tracing is not implemented in this build yet; no spans are exported"
+        );
+    }
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -70,7 +84,31 @@ pub fn run(args: &UpArgs) -> Result<ExitCode> {
         if bound.is_empty() {
             bail!("the config has no model listener to serve");
         }
-        Server::new(gateway, bound).run(crate::signals::shutdown()).await?;
+        let mut server = Server::new(gateway, bound);
+        if let Some(metrics) = metrics_listener(args.metrics_port).await {
+            server = server.metrics_listener(metrics);
+        }
+        server.run(crate::signals::shutdown()).await?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Binds the Prometheus listener on loopback (`--metrics-port`, 0: none). A port that is taken
+/// is a warning, not a failure: the default port is shared by every gateway on the host, and
+/// metrics are not worth refusing to serve traffic over.
+async fn metrics_listener(port: u16) -> Option<tokio::net::TcpListener> {
+    if port == 0 {
+        return None;
+    }
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    match tokio::net::TcpListener::bind(addr).await {
+        Ok(l) => {
+            println!("✓ metrics on http://{addr}/metrics");
+            Some(l)
+        }
+        Err(err) => {
+            tracing::warn!(%addr, error = %err, "cannot bind the metrics listener; serving without /metrics");
+            None
+        }
+    }
 }

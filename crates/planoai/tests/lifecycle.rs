@@ -44,7 +44,21 @@ async fn up_detached_logs_down() {
     .unwrap();
     let home = dir.join("home");
 
-    let (ok, stdout, stderr) = planoai(&home, &["up", config.to_str().unwrap()]);
+    let metrics_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (ok, stdout, stderr) = planoai(
+        &home,
+        &[
+            "up",
+            config.to_str().unwrap(),
+            "--metrics-port",
+            &metrics_port.to_string(),
+            "--with-tracing",
+        ],
+    );
     assert!(ok, "up failed: {stdout}{stderr}");
     assert!(stdout.contains("Plano is running"), "{stdout}");
     assert!(stdout.contains(&format!("127.0.0.1:{port}")), "{stdout}");
@@ -63,9 +77,48 @@ async fn up_detached_logs_down() {
             .contains("sk-lifecycle")
     );
 
-    let (ok, stdout, _) = planoai(&home, &["logs"]);
+    r.text().await.unwrap();
+
+    // The scrape counts the request.
+    let metrics = reqwest::get(format!("http://127.0.0.1:{metrics_port}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(r#"brightstaff_http_requests_total{handler="llm_chat",method="POST",status_class="2xx"} 1"#),
+        "{metrics}"
+    );
+
+    // `logs`: the access line (written by a background thread, so give it a moment).
+    let mut stdout = String::new();
+    for _ in 0..50 {
+        let (ok, out, _) = planoai(&home, &["logs"]);
+        assert!(ok);
+        stdout = out;
+        if stdout.contains("path=/v1/chat/completions") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(stdout.contains("plano::access"), "{stdout}");
+    assert!(
+        stdout.contains("path=/v1/chat/completions status=200"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("listener 'llm'"),
+        "the gateway log only with --debug: {stdout}"
+    );
+    assert!(!stdout.contains("sk-lifecycle"));
+    let (ok, stdout, _) = planoai(&home, &["logs", "--debug"]);
     assert!(ok);
     assert!(stdout.contains("listener 'llm'"), "{stdout}");
+    assert!(
+        stdout.contains("no spans are exported"),
+        "--with-tracing says it is a no-op: {stdout}"
+    );
 
     let (ok, stdout, _) = planoai(&home, &["down"]);
     assert!(ok);

@@ -28,6 +28,10 @@ pub(crate) struct RawProvider {
     pub connect_timeout: Option<Sp<Duration>>,
     pub first_byte_timeout: Option<Sp<Duration>>,
     pub idle_timeout: Option<Sp<Duration>>,
+    /// Extension: credential style override (`bearer`, `api_key`, `x_api_key`, `aws_sigv4`).
+    pub auth_style: Option<Sp<String>>,
+    /// Extension: AWS region for SigV4 (default: from a `bedrock-runtime.<region>` host).
+    pub aws_region: Option<Sp<String>>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -67,6 +71,8 @@ pub(crate) struct RawBackoff {
     pub jitter: Option<Sp<bool>>,
 }
 
+/// Values of `auth_style`, in the order errors list them.
+pub(crate) const AUTH_STYLES: &[&str] = &["bearer", "api_key", "x_api_key", "aws_sigv4"];
 pub(crate) const STRATEGIES: &[&str] = &["same_model", "same_provider", "different_provider"];
 /// Upper bound for attempt counts: large enough for any real policy, small enough that a typo
 /// (`max_attempts: 30000`) is caught.
@@ -113,6 +119,8 @@ fn read_provider(o: &mut Obj<'_>, d: &mut Diag) -> RawProvider {
         connect_timeout: o.duration(d, "connect_timeout"),
         first_byte_timeout: o.duration(d, "first_byte_timeout"),
         idle_timeout: o.duration(d, "idle_timeout"),
+        auth_style: o.one_of(d, "auth_style", AUTH_STYLES),
+        aws_region: o.str(d, "aws_region"),
     }
 }
 

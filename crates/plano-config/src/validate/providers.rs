@@ -12,21 +12,23 @@
 use std::collections::HashSet;
 
 use plano_catalog::providers::{PathStyle, builtin_ids, interface_ids};
-use plano_catalog::{ProviderSpec, lookup};
+use plano_catalog::{AuthStyle, ProviderSpec, lookup};
 
-use crate::errors::{Diag, Sp};
-use crate::model::{Overrides, Provider};
+use crate::env::EnvPolicy;
+use crate::errors::{Diag, Loc, Sp};
+use crate::model::{AwsCredentials, BaseUrl, Overrides, Provider};
 use crate::raw::{RawProvider, RawRetryPolicy};
 use crate::secret::Secret;
 use crate::suggest;
 
-use super::or;
+use super::{Env, or};
 
 /// Builds every provider that is valid on its own; cross-provider rules follow. The second
 /// vector holds each built provider's raw retry policy, resolved once all providers exist.
 pub(crate) fn build(
     raw: Vec<RawProvider>,
     overrides: &Overrides,
+    env: &Env<'_>,
     d: &mut Diag,
 ) -> (Vec<Provider>, Vec<Option<RawRetryPolicy>>) {
     let mut providers = Vec::with_capacity(raw.len());
@@ -36,7 +38,7 @@ pub(crate) fn build(
 
     for mut r in raw {
         let retry = r.retry_policy.take();
-        let Some(p) = provider(r, overrides, d, &mut names, &mut default_seen) else {
+        let Some(p) = provider(r, overrides, env, d, &mut names, &mut default_seen) else {
             continue;
         };
         providers.push(p);
@@ -48,6 +50,7 @@ pub(crate) fn build(
 fn provider(
     r: RawProvider,
     overrides: &Overrides,
+    env: &Env<'_>,
     d: &mut Diag,
     names: &mut HashSet<String>,
     default_seen: &mut Option<String>,
@@ -240,6 +243,37 @@ fn provider(
     }
 
     let spec = spec?;
+    let base_url = base_url.map(|b| b.v);
+    let auth_style = r.auth_style.as_ref().and_then(|a| auth_style(&a.v));
+    let (aws_region, aws_credentials) = match (&r.auth_style, auth_style) {
+        (Some(a), Some(AuthStyle::AwsSigV4)) => {
+            if spec.path_style != PathStyle::BedrockConverse {
+                d.error(
+                    &a.loc,
+                    format!("auth_style `aws_sigv4` is only for amazon_bedrock providers; `{name}` is not one"),
+                );
+            }
+            if passthrough_auth {
+                d.error(
+                    &a.loc,
+                    "auth_style `aws_sigv4` signs with AWS credentials and cannot be combined with `passthrough_auth: true`",
+                );
+            }
+            let region = sigv4_region(r.aws_region, base_url.as_ref(), &a.loc, d);
+            (region, aws_credentials(env, &a.loc, d))
+        }
+        _ => {
+            if let Some(reg) = &r.aws_region {
+                d.warn(
+                    &reg.loc,
+                    format!(
+                        "aws_region only applies with `auth_style: aws_sigv4`; ignored for `{name}`"
+                    ),
+                );
+            }
+            (None, None)
+        }
+    };
     Some(Provider {
         name,
         model: model.v.clone(),
@@ -249,7 +283,7 @@ fn provider(
         spec,
         access_key: access_key.map(|k| Secret::new(k.v)),
         default,
-        base_url: base_url.map(|b| b.v),
+        base_url,
         passthrough_auth,
         http_host: r.http_host.map(|h| h.v),
         headers,
@@ -259,6 +293,91 @@ fn provider(
         idle_timeout: r.idle_timeout.map(|t| t.v),
         retry_policy: None,
         internal: false,
+        auth_style,
+        aws_region,
+        aws_credentials,
+    })
+}
+
+/// An `auth_style` value (already checked against the allowed list when read).
+fn auth_style(v: &str) -> Option<AuthStyle> {
+    match v {
+        "bearer" => Some(AuthStyle::Bearer),
+        "api_key" => Some(AuthStyle::AzureKey),
+        "x_api_key" => Some(AuthStyle::AnthropicKey),
+        "aws_sigv4" => Some(AuthStyle::AwsSigV4),
+        _ => None,
+    }
+}
+
+/// The SigV4 region: `aws_region`, else the `<region>` of a
+/// `bedrock-runtime.<region>.amazonaws.com` base_url (the only host shape that names it).
+fn sigv4_region(
+    written: Option<Sp<String>>,
+    base_url: Option<&BaseUrl>,
+    at: &Loc,
+    d: &mut Diag,
+) -> Option<String> {
+    if let Some(r) = written {
+        let ok = !r.v.is_empty()
+            && r.v
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !ok {
+            d.error(
+                &r.loc,
+                format!("`{}` is not an AWS region (like `us-east-1`)", r.v),
+            );
+            return None;
+        }
+        return Some(r.v);
+    }
+    let from_host = base_url.and_then(|b| {
+        b.host
+            .strip_prefix("bedrock-runtime.")?
+            .strip_suffix(".amazonaws.com")
+            .filter(|r| !r.is_empty() && !r.contains('.'))
+            .map(str::to_owned)
+    });
+    if from_host.is_none() {
+        d.error(
+            at,
+            "auth_style `aws_sigv4` needs the AWS region: set `aws_region` (the base_url host is not \
+             `bedrock-runtime.<region>.amazonaws.com`)",
+        );
+    }
+    from_host
+}
+
+/// The standard AWS credential variables, looked up like `$VAR` references (process environment,
+/// then `.env`), so SigV4 needs no secrets in the config file.
+fn aws_credentials(env: &Env<'_>, at: &Loc, d: &mut Diag) -> Option<AwsCredentials> {
+    let get = |name: &str| (env.lookup)(name).filter(|v| !v.is_empty());
+    let id = get("AWS_ACCESS_KEY_ID");
+    let secret = get("AWS_SECRET_ACCESS_KEY");
+    let token = get("AWS_SESSION_TOKEN");
+    let missing: Vec<&str> = [
+        ("AWS_ACCESS_KEY_ID", &id),
+        ("AWS_SECRET_ACCESS_KEY", &secret),
+    ]
+    .into_iter()
+    .filter(|(_, v)| v.is_none())
+    .map(|(n, _)| n)
+    .collect();
+    if !missing.is_empty() {
+        let what = format!(
+            "auth_style `aws_sigv4` needs environment variable(s) {} (export them or add them to .env)",
+            missing.join(", ")
+        );
+        match env.policy {
+            EnvPolicy::Strict => d.error(at, what),
+            EnvPolicy::Lenient => d.warn(at, what),
+        }
+    }
+    Some(AwsCredentials {
+        access_key_id: Secret::new(id?),
+        secret_access_key: Secret::new(secret?),
+        session_token: token.map(Secret::new),
     })
 }
 

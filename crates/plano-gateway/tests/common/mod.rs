@@ -23,6 +23,8 @@ pub struct Harness {
     pub others: Vec<MockLlm>,
     pub gateway: Arc<Gateway>,
     pub http: reqwest::Client,
+    /// `http://…/metrics` of the harness's metrics listener.
+    pub metrics_url: String,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
 }
@@ -82,12 +84,15 @@ impl Harness {
             .await
             .unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let metrics_url = format!("http://{}/metrics", metrics.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let shutdown = async {
                 let _ = stopped.await;
             };
             Server::new(served, vec![listener])
+                .metrics_listener(metrics)
                 .run(shutdown)
                 .await
                 .unwrap();
@@ -98,6 +103,7 @@ impl Harness {
             others,
             gateway,
             http: reqwest::Client::new(),
+            metrics_url,
             stop: Some(stop),
             server: Some(server),
         }

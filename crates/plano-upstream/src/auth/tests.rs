@@ -30,6 +30,9 @@ fn provider(model: &str, key: Option<&str>, passthrough: bool) -> Provider {
         idle_timeout: None,
         retry_policy: None,
         internal: false,
+        auth_style: None,
+        aws_region: None,
+        aws_credentials: None,
     }
 }
 
@@ -139,4 +142,82 @@ fn gateway_control_headers_stay_inside() {
     );
     assert!(out.get("x-arch-llm-provider-hint").is_none());
     assert!(out.get("x-plano-cache").is_none());
+}
+
+#[test]
+fn auth_style_overrides_the_family_style() {
+    use plano_catalog::AuthStyle;
+    let mut p = provider("anthropic/claude", Some("sk-ant"), false);
+    p.auth_style = Some(AuthStyle::Bearer);
+    let out = ProviderHeaders::new(&p)
+        .unwrap()
+        .build(Api::AnthropicMessages, &HeaderMap::new());
+    assert_eq!(out["authorization"], "Bearer sk-ant");
+    assert!(out.get("x-api-key").is_none());
+    assert_eq!(out["anthropic-version"], super::DEFAULT_ANTHROPIC_VERSION);
+
+    let mut p = provider("openai/gpt-4o", Some("sk-o"), false);
+    p.auth_style = Some(AuthStyle::AnthropicKey);
+    let out = ProviderHeaders::new(&p)
+        .unwrap()
+        .build(Api::OpenAiChat, &HeaderMap::new());
+    assert_eq!(out["x-api-key"], "sk-o");
+    assert!(out.get("authorization").is_none());
+
+    p.auth_style = Some(AuthStyle::AzureKey);
+    let out = ProviderHeaders::new(&p)
+        .unwrap()
+        .build(Api::OpenAiChat, &HeaderMap::new());
+    assert_eq!(out["api-key"], "sk-o");
+    assert!(out.get("authorization").is_none());
+}
+
+#[test]
+fn sigv4_provider_signs_instead_of_sending_a_key() {
+    use plano_catalog::AuthStyle;
+    use plano_config::AwsCredentials;
+    let mut p = provider("amazon_bedrock/m", Some("ignored-key"), false);
+    p.auth_style = Some(AuthStyle::AwsSigV4);
+    // Without credentials the provider cannot be built.
+    assert!(ProviderHeaders::new(&p).is_err());
+    p.aws_region = Some("us-east-1".into());
+    p.aws_credentials = Some(AwsCredentials {
+        access_key_id: Secret::new("AKID"),
+        secret_access_key: Secret::new("top-secret"),
+        session_token: None,
+    });
+    let h = ProviderHeaders::new(&p).unwrap();
+    assert!(!format!("{h:?}").contains("top-secret"));
+    let mut out = h.build(
+        Api::BedrockConverse,
+        &client_headers(&[("x-amz-date", "19990101T000000Z")]),
+    );
+    assert!(out.get("authorization").is_none());
+    assert!(out.get("x-amz-date").is_none());
+
+    let now = std::time::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    let url = h
+        .sigv4()
+        .unwrap()
+        .sign(
+            "https://bedrock-runtime.us-east-1.amazonaws.com:443/model/a:0/converse",
+            &mut out,
+            b"{}",
+            now,
+        )
+        .unwrap();
+    assert_eq!(
+        url, "https://bedrock-runtime.us-east-1.amazonaws.com/model/a:0/converse",
+        "default port dropped so Host, :authority and the signature agree"
+    );
+    assert_eq!(out["host"], "bedrock-runtime.us-east-1.amazonaws.com");
+    assert_eq!(out["x-amz-date"], "20150830T123600Z");
+    assert_eq!(out["x-amz-content-sha256"], crate::sigv4::sha256_hex(b"{}"));
+    assert!(out.get("x-amz-security-token").is_none());
+    let auth = out["authorization"].to_str().unwrap();
+    assert!(auth.starts_with(
+        "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/bedrock/aws4_request, \
+         SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature="
+    ));
+    assert!(out["authorization"].is_sensitive());
 }
