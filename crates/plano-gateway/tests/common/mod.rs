@@ -183,3 +183,31 @@ pub fn stats(h: &Harness, provider: &str) -> plano_gateway::ProviderStats {
         .map(|(_, s)| s)
         .unwrap_or_else(|| panic!("no provider {provider}"))
 }
+
+/// Serves `handler` over HTTP/1.1 on `127.0.0.1:0` until the test ends and returns the base
+/// URL: a hand-made upstream for protocols the mock provider does not speak (Bedrock).
+pub async fn serve_fn<F, Fut, B>(handler: F) -> String
+where
+    F: Fn(http::Request<hyper::body::Incoming>) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<http::Response<B>, std::convert::Infallible>>
+        + Send
+        + 'static,
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let handler = handler.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(handler);
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    url
+}
