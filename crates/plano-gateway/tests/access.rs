@@ -5,83 +5,16 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::capture::{capture, field};
 use common::{Harness, TWO_PROVIDERS};
 use plano_mock_llm::Reply;
 use serde_json::json;
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    /// The access lines so far.
-    fn access_lines(&self) -> Vec<String> {
-        let text = String::from_utf8(self.0.lock().unwrap().clone()).unwrap();
-        text.lines()
-            .filter(|l| l.contains("plano::access"))
-            .map(str::to_string)
-            .collect()
-    }
-
-    /// Waits until `n` access lines were written (the line follows the body's end).
-    async fn wait_for(&self, n: usize) -> Vec<String> {
-        for _ in 0..200 {
-            let lines = self.access_lines();
-            if lines.len() >= n {
-                return lines;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!("expected {n} access lines, got {:?}", self.access_lines());
-    }
-
-    fn all(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
-/// Captures every event (debug included) on this thread; the test runtime is single-threaded,
-/// so the gateway's tasks log here too.
-fn capture() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .finish();
-    (captured, tracing::subscriber::set_default(subscriber))
-}
-
-fn field<'a>(line: &'a str, name: &str) -> &'a str {
-    let key = format!(" {name}=");
-    let start = line
-        .find(&key)
-        .unwrap_or_else(|| panic!("no {name} in {line}"))
-        + key.len();
-    line[start..].split(' ').next().unwrap_or("")
-}
-
 #[tokio::test]
 async fn one_line_per_request_with_its_fields() {
-    let (captured, _guard) = capture();
+    let (captured, _guard) = capture(tracing::Level::TRACE);
     let h = Harness::start(TWO_PROVIDERS).await;
 
     // 1: same API, non-streaming.
@@ -161,11 +94,8 @@ async fn one_line_per_request_with_its_fields() {
 
 #[tokio::test]
 async fn retries_are_counted_and_the_serving_provider_named() {
-    let (captured, _guard) = capture();
-    let seed = include_str!(
-        "../../plano-config/tests/fixtures/seeds/retry-failover-smart-routing--recommended-config--correct.yaml"
-    );
-    let h = Harness::start_mocks(&seed.replace("https://your-api-endpoint.com", "{mock}"), 1).await;
+    let (captured, _guard) = capture(tracing::Level::TRACE);
+    let h = common::start_seed_004().await;
     h.mock.enqueue(Reply::error(429));
     h.mock.enqueue(Reply::error(503));
     let r = h
@@ -187,7 +117,7 @@ async fn retries_are_counted_and_the_serving_provider_named() {
 
 #[tokio::test]
 async fn no_secret_or_prompt_text_in_access_lines() {
-    let (captured, _guard) = capture();
+    let (captured, _guard) = capture(tracing::Level::TRACE);
     let h = Harness::start(TWO_PROVIDERS).await;
     for stream in [false, true] {
         let r = h
@@ -222,7 +152,7 @@ async fn no_secret_or_prompt_text_in_access_lines() {
 
 #[tokio::test]
 async fn a_client_that_leaves_mid_stream_is_logged() {
-    let (captured, _guard) = capture();
+    let (captured, _guard) = capture(tracing::Level::TRACE);
     let h = Harness::start(TWO_PROVIDERS).await;
     h.mock.enqueue(
         Reply::text("one two three four five six seven eight")

@@ -342,11 +342,7 @@ async fn a_final_connect_error_is_a_gateway_502_with_the_summary() {
 
 #[tokio::test]
 async fn the_seed_004_config_runs_unchanged_and_fails_over() {
-    let seed = include_str!(
-        "../../plano-config/tests/fixtures/seeds/retry-failover-smart-routing--recommended-config--correct.yaml"
-    );
-    let yaml = seed.replace("https://your-api-endpoint.com", "{mock}");
-    let h = Harness::start_mocks(&yaml, 1).await;
+    let h = common::start_seed_004().await;
     h.mock
         .enqueue(Reply::error_message(429, "channel 1 rate limited"));
     h.mock.enqueue(Reply::error_message(503, "channel 2 down"));

@@ -2,47 +2,17 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-use common::Harness;
+use common::capture::capture;
 use plano_mock_llm::Reply;
 use serde_json::json;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The test runtime is single-threaded, so the gateway's tasks log through this thread's
 /// default subscriber.
 #[tokio::test]
 async fn failover_logs_the_forks_lines() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_max_level(tracing::Level::INFO)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = capture(tracing::Level::INFO);
 
-    let seed = include_str!(
-        "../../plano-config/tests/fixtures/seeds/retry-failover-smart-routing--recommended-config--correct.yaml"
-    );
-    let h = Harness::start_mocks(&seed.replace("https://your-api-endpoint.com", "{mock}"), 1).await;
+    let h = common::start_seed_004().await;
     h.mock.enqueue(Reply::error(429));
     h.mock.enqueue(Reply::error(503));
     let r = h
@@ -54,7 +24,7 @@ async fn failover_logs_the_forks_lines() {
         .unwrap();
     assert_eq!(r.status(), 200);
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.all();
     for line in [
         "Retriable error detected: provider=custom/claude-opus-4-6, status_code=429",
         "Retry initiated: target_model=custom-aws/claude-opus-4-6",

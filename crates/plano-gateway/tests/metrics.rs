@@ -197,10 +197,7 @@ async fn counters_after_a_few_requests() {
 
 #[tokio::test]
 async fn failover_counters_are_exported_per_provider() {
-    let seed = include_str!(
-        "../../plano-config/tests/fixtures/seeds/retry-failover-smart-routing--recommended-config--correct.yaml"
-    );
-    let h = Harness::start_mocks(&seed.replace("https://your-api-endpoint.com", "{mock}"), 1).await;
+    let h = common::start_seed_004().await;
     h.mock.enqueue(Reply::error(429));
     h.mock.enqueue(Reply::error(503));
     let r = h

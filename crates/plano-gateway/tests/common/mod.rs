@@ -10,6 +10,8 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod capture;
+
 use std::sync::Arc;
 
 use plano_gateway::{BoundListener, Gateway, Server};
@@ -210,4 +212,13 @@ where
         }
     });
     url
+}
+
+/// The retry fork's recommended config (seed `retry-failover-smart-routing.md`), unchanged but
+/// for its base URLs, which point at the mock.
+pub async fn start_seed_004() -> Harness {
+    let seed = include_str!(
+        "../../../plano-config/tests/fixtures/seeds/retry-failover-smart-routing--recommended-config--correct.yaml"
+    );
+    Harness::start_mocks(&seed.replace("https://your-api-endpoint.com", "{mock}"), 1).await
 }
