@@ -19,11 +19,8 @@ async fn one_line_per_request_with_its_fields() {
 
     // 1: same API, non-streaming.
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hi"}]}))
-        .send()
-        .await
-        .unwrap();
+        .chat(&json!({"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hi"}]}))
+        .await;
     assert_eq!(r.status(), 200);
     r.text().await.unwrap();
     let lines = captured.wait_for(1).await;
@@ -65,12 +62,7 @@ async fn one_line_per_request_with_its_fields() {
     assert!(tokens_in > 0 && tokens_out > 0, "{l}");
 
     // 3: an unknown model: a 400 without a provider or attempt.
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "nope/nope", "messages": []}))
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&json!({"model": "nope/nope", "messages": []})).await;
     assert_eq!(r.status(), 400);
     r.text().await.unwrap();
     let lines = captured.wait_for(3).await;
@@ -99,12 +91,9 @@ async fn retries_are_counted_and_the_serving_provider_named() {
     h.mock.enqueue(Reply::error(429));
     h.mock.enqueue(Reply::error(503));
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "custom/claude-opus-4-6",
+        .chat(&json!({"model": "custom/claude-opus-4-6",
                       "messages": [{"role": "user", "content": "Hello!"}]}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 200);
     r.text().await.unwrap();
     let lines = captured.wait_for(1).await;
@@ -159,12 +148,9 @@ async fn a_client_that_leaves_mid_stream_is_logged() {
             .with_chunk_delay(Duration::from_millis(200)),
     );
     let mut r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "openai/gpt-4o", "stream": true,
+        .chat(&json!({"model": "openai/gpt-4o", "stream": true,
                       "messages": [{"role": "user", "content": "hi"}]}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 200);
     let _first = r.chunk().await.unwrap();
     drop(r);

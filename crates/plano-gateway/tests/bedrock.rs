@@ -239,12 +239,7 @@ async fn openai_client_converse() {
 #[tokio::test]
 async fn openai_client_converse_stream() {
     let (h, bedrock) = start().await;
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat("us.amazon.nova-pro-v1:0", true))
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat("us.amazon.nova-pro-v1:0", true)).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "text/event-stream");
     let text = r.text().await.unwrap();
@@ -319,11 +314,8 @@ async fn anthropic_client_converse() {
 async fn anthropic_client_converse_stream() {
     let (h, bedrock) = start().await;
     let r = h
-        .post("/v1/messages")
-        .json(&messages("amazon_bedrock/us.amazon.nova-pro-v1:0", true))
-        .send()
-        .await
-        .unwrap();
+        .messages(&messages("amazon_bedrock/us.amazon.nova-pro-v1:0", true))
+        .await;
     assert_eq!(r.status(), 200);
     let text = r.text().await.unwrap();
     assert_eq!(
@@ -361,11 +353,8 @@ async fn exceptions_and_error_bodies_reach_clients_in_their_shape() {
     let (h, _bedrock) = start().await;
     // An exception mid-stream ends the client stream with an error event, never a clean end.
     let text = h
-        .post("/v1/chat/completions")
-        .json(&chat("amazon_bedrock/throttled-model", true))
-        .send()
+        .chat(&chat("amazon_bedrock/throttled-model", true))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -375,11 +364,8 @@ async fn exceptions_and_error_bodies_reach_clients_in_their_shape() {
     assert!(!text.contains("[DONE]"));
 
     let text = h
-        .post("/v1/messages")
-        .json(&messages("amazon_bedrock/throttled-model", true))
-        .send()
+        .messages(&messages("amazon_bedrock/throttled-model", true))
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();
@@ -389,12 +375,7 @@ async fn exceptions_and_error_bodies_reach_clients_in_their_shape() {
     assert_eq!(v["error"]["type"], "rate_limit_error");
 
     // A Bedrock error body keeps its status and message, in the client's envelope.
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat("amazon_bedrock/bad-model", false))
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat("amazon_bedrock/bad-model", false)).await;
     assert_eq!(r.status(), 400);
     let v: Value = r.json().await.unwrap();
     assert_eq!(
@@ -402,11 +383,8 @@ async fn exceptions_and_error_bodies_reach_clients_in_their_shape() {
         "The provided model identifier is invalid."
     );
     let r = h
-        .post("/v1/messages")
-        .json(&messages("amazon_bedrock/bad-model", true))
-        .send()
-        .await
-        .unwrap();
+        .messages(&messages("amazon_bedrock/bad-model", true))
+        .await;
     assert_eq!(r.status(), 400);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["type"], "error");
@@ -436,12 +414,7 @@ async fn bedrock_wildcard_expands_from_the_catalog() {
     assert!(!ids.contains(&"amazon/us.amazon.nova-pro-v1:0"));
 
     // The short name resolves to the wildcard; the wildcard's base_url path is kept.
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat("us.amazon.nova-lite-v1:0", false))
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat("us.amazon.nova-lite-v1:0", false)).await;
     assert_eq!(r.status(), 200);
     let sent = bedrock.requests().pop().unwrap();
     assert_eq!(

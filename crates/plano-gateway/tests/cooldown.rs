@@ -35,22 +35,12 @@ fn chat() -> Value {
 async fn retry_after_cools_the_provider_down_for_later_requests() {
     let h = Harness::start_mocks(PAIR, 2).await;
     h.mock(0).enqueue(Reply::error(429).with_retry_after("30"));
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     assert_eq!(r.status(), 200);
     assert!(h.gateway.is_cooling_down("openai/gpt-4o"));
 
     // The next request goes straight to the fallback.
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["x-plano-attempts"], "openai/gpt-4o-mini=200");
     assert_eq!(r.headers()["x-plano-provider"], "openai/gpt-4o-mini");
@@ -66,12 +56,7 @@ async fn the_circuit_opens_after_consecutive_connect_failures() {
     let yaml = PAIR.replace("base_url: {mock0}", "base_url: http://127.0.0.1:9");
     let h = Harness::start_mocks(&yaml, 2).await;
     for n in 1..=3 {
-        let r = h
-            .post("/v1/chat/completions")
-            .json(&chat())
-            .send()
-            .await
-            .unwrap();
+        let r = h.chat(&chat()).await;
         assert_eq!(r.status(), 200, "request {n} fails over");
         assert_eq!(
             r.headers()["x-plano-attempts"],
@@ -79,12 +64,7 @@ async fn the_circuit_opens_after_consecutive_connect_failures() {
         );
     }
     assert!(h.gateway.is_cooling_down("openai/gpt-4o"));
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     assert_eq!(r.status(), 200);
     assert_eq!(
         r.headers()["x-plano-attempts"],
@@ -103,23 +83,13 @@ async fn five_hundreds_open_the_circuit_too_but_4xx_do_not() {
         h.mock(0).enqueue(Reply::error(400));
     }
     for _ in 0..3 {
-        let r = h
-            .post("/v1/chat/completions")
-            .json(&chat())
-            .send()
-            .await
-            .unwrap();
+        let r = h.chat(&chat()).await;
         assert_eq!(r.status(), 400);
     }
     assert!(!h.gateway.is_cooling_down("openai/gpt-4o"));
     for _ in 0..3 {
         h.mock(0).enqueue(Reply::error(500));
-        let r = h
-            .post("/v1/chat/completions")
-            .json(&chat())
-            .send()
-            .await
-            .unwrap();
+        let r = h.chat(&chat()).await;
         assert_eq!(r.status(), 200);
     }
     assert!(h.gateway.is_cooling_down("openai/gpt-4o"));
@@ -132,12 +102,7 @@ async fn streams_dying_before_their_first_event_open_the_circuit() {
                       "messages": [{"role": "user", "content": "x"}]});
     for _ in 0..3 {
         h.mock(0).enqueue(Reply::echo().with_cut_after_events(0));
-        let r = h
-            .post("/v1/chat/completions")
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = h.chat(&body).await;
         assert_eq!(r.status(), 200);
         assert_eq!(
             r.headers()["x-plano-attempts"],
@@ -154,12 +119,7 @@ async fn when_every_candidate_is_cooling_down_one_is_still_tried() {
     let h = Harness::start_mocks(PAIR, 2).await;
     h.mock(0).enqueue(Reply::error(429).with_retry_after("30"));
     h.mock(1).enqueue(Reply::error(429).with_retry_after("30"));
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     assert_eq!(r.status(), 429);
     assert_eq!(
         r.headers()["x-plano-attempts"],
@@ -169,12 +129,7 @@ async fn when_every_candidate_is_cooling_down_one_is_still_tried() {
     assert!(h.gateway.is_cooling_down("openai/gpt-4o-mini"));
 
     // Both cooling down: the request is still sent — to the provider it asked for.
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["x-plano-attempts"], "openai/gpt-4o=200");
     assert_eq!(h.mock(0).requests().len(), 2);

@@ -9,12 +9,7 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn unknown_model_in_each_dialect() {
     let h = Harness::start(TWO_PROVIDERS).await;
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "nope/none", "messages": []}))
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&json!({"model": "nope/none", "messages": []})).await;
     assert_eq!(r.status(), 400);
     assert_eq!(r.headers()["x-plano-error"], "model_not_found");
     let v: Value = r.json().await.unwrap();
@@ -33,11 +28,8 @@ async fn unknown_model_in_each_dialect() {
     );
 
     let r = h
-        .post("/v1/messages")
-        .json(&json!({"model": "nope", "max_tokens": 1, "messages": []}))
-        .send()
-        .await
-        .unwrap();
+        .messages(&json!({"model": "nope", "max_tokens": 1, "messages": []}))
+        .await;
     assert_eq!(r.status(), 400);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["type"], "error");
@@ -72,11 +64,8 @@ async fn body_limit_gives_413_in_client_shape() {
     let h = Harness::start(&yaml).await;
     let big = "x".repeat(4096);
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "gpt-4o", "messages": [{"role": "user", "content": big}]}))
-        .send()
-        .await
-        .unwrap();
+        .chat(&json!({"model": "gpt-4o", "messages": [{"role": "user", "content": big}]}))
+        .await;
     assert_eq!(r.status(), 413);
     assert_eq!(r.headers()["x-plano-error"], "request_too_large");
     let v: Value = r.json().await.unwrap();
@@ -103,22 +92,16 @@ model_providers:
 "#;
     let h = Harness::start(yaml).await;
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "openai/dead", "messages": []}))
-        .send()
-        .await
-        .unwrap();
+        .chat(&json!({"model": "openai/dead", "messages": []}))
+        .await;
     assert_eq!(r.status(), 502);
     assert_eq!(r.headers()["x-plano-error"], "upstream_connect");
 
     h.mock
         .enqueue(plano_mock_llm::Reply::text("late").with_delay(std::time::Duration::from_secs(2)));
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "openai/slow", "messages": []}))
-        .send()
-        .await
-        .unwrap();
+        .chat(&json!({"model": "openai/slow", "messages": []}))
+        .await;
     assert_eq!(r.status(), 504);
     assert_eq!(r.headers()["x-plano-error"], "upstream_timeout");
     let v: Value = r.json().await.unwrap();
@@ -202,12 +185,7 @@ async fn in_flight_stream_survives_shutdown() {
         plano_mock_llm::Reply::text("one two three four")
             .with_chunk_delay(std::time::Duration::from_millis(100)),
     );
-    let resp = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "gpt-4o", "stream": true, "messages": [{"role": "user", "content": "x"}]}))
-        .send()
-        .await
-        .unwrap();
+    let resp = h.chat(&json!({"model": "gpt-4o", "stream": true, "messages": [{"role": "user", "content": "x"}]})).await;
     let url = h.url.clone();
     let shutdown = tokio::spawn(h.shutdown());
     let text = resp.text().await.unwrap();

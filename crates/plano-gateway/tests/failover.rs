@@ -48,12 +48,7 @@ async fn primary_503_fails_over_to_the_fallback() {
     h.mock(0)
         .enqueue(Reply::error_message(503, "primary overloaded"));
     h.mock(1).enqueue(Reply::text("from the fallback"));
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat("openai/gpt-4o"))
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat("openai/gpt-4o")).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["x-plano-provider"], "openai/gpt-4o-mini");
     assert_eq!(
@@ -95,12 +90,7 @@ async fn openai_primary_fails_over_to_anthropic_with_the_request_retranslated() 
     let h = Harness::start_mocks(&yaml, 3).await;
     h.mock(0).enqueue(Reply::error(429));
     h.mock(2).enqueue(Reply::text("anthropic answers"));
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat("gpt-4o"))
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat("gpt-4o")).await;
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["object"], "chat.completion", "still the client's API");
@@ -151,23 +141,13 @@ async fn an_anthropic_client_gets_the_original_bytes_on_an_anthropic_fallback() 
 async fn a_listed_401_is_retried_and_a_400_never() {
     let h = Harness::start_mocks(THREE, 3).await;
     h.mock(0).enqueue(Reply::error_message(401, "bad key"));
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat("openai/gpt-4o"))
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat("openai/gpt-4o")).await;
     assert_eq!(r.status(), 200, "401 is listed: another channel is tried");
     assert_eq!(h.mock(1).requests().len(), 1);
 
     h.mock(0)
         .enqueue(Reply::error_message(400, "messages: field required"));
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat("openai/gpt-4o"))
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat("openai/gpt-4o")).await;
     assert_eq!(r.status(), 400);
     assert_eq!(r.headers()["x-plano-attempts"], "openai/gpt-4o=400");
     assert!(
@@ -190,12 +170,9 @@ async fn a_stream_fails_over_before_its_first_byte() {
         .enqueue(Reply::text("never seen").with_cut_after_events(0));
     h.mock(2).enqueue(Reply::text("streamed by anthropic"));
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "gpt-4o", "stream": true,
+        .chat(&json!({"model": "gpt-4o", "stream": true,
                       "messages": [{"role": "user", "content": "x"}]}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 200);
     assert_eq!(
         r.headers()["x-plano-attempts"],
@@ -226,12 +203,9 @@ async fn a_started_stream_is_never_retried() {
             .with_cut_after_events(3),
     );
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "gpt-4o", "stream": true,
+        .chat(&json!({"model": "gpt-4o", "stream": true,
                       "messages": [{"role": "user", "content": "x"}]}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 200);
     let text = r.text().await.unwrap();
     let events = sse_events(&text);
@@ -257,12 +231,9 @@ async fn all_attempts_failing_returns_the_last_status_with_a_summary() {
     h.mock(2)
         .enqueue(Reply::error_message(500, "anthropic broke").with_retry_after("7"));
     let r = h
-        .post("/v1/messages")
-        .json(&json!({"model": "gpt-4o", "max_tokens": 10,
+        .messages(&json!({"model": "gpt-4o", "max_tokens": 10,
                       "messages": [{"role": "user", "content": "x"}]}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 500, "the last upstream status");
     assert_eq!(
         r.headers()["retry-after"],
@@ -291,12 +262,7 @@ async fn the_attempt_budget_bounds_the_chain() {
         h.mock(i).enqueue(Reply::error(503));
         h.mock(i).enqueue(Reply::error(503));
     }
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat("gpt-4o"))
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat("gpt-4o")).await;
     assert_eq!(r.status(), 503);
     let v: Value = r.json().await.unwrap();
     let message = v["error"]["message"].as_str().unwrap();
@@ -320,12 +286,7 @@ async fn a_final_connect_error_is_a_gateway_502_with_the_summary() {
     let yaml = yaml.replace("default_max_attempts: 3", "default_max_attempts: 2");
     let h = Harness::start_mocks(&yaml, 3).await;
     h.mock(0).enqueue(Reply::error(503));
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat("gpt-4o"))
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat("gpt-4o")).await;
     assert_eq!(r.status(), 502);
     assert_eq!(r.headers()["x-plano-error"], "upstream_connect");
     assert_eq!(
@@ -386,12 +347,9 @@ async fn the_seed_004_config_runs_unchanged_and_fails_over() {
         h.mock.enqueue(Reply::error(503));
     }
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "custom/claude-opus-4-6",
+        .chat(&json!({"model": "custom/claude-opus-4-6",
                       "messages": [{"role": "user", "content": "Hello!"}]}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 503);
     assert_eq!(h.mock.requests().len(), 3);
     h.mock.clear_replies();
@@ -399,12 +357,9 @@ async fn the_seed_004_config_runs_unchanged_and_fails_over() {
     // A channel named directly is exactly that channel (it has no policy of its own).
     h.mock.clear_requests();
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "custom-aws/claude-opus-4-6",
+        .chat(&json!({"model": "custom-aws/claude-opus-4-6",
                       "messages": [{"role": "user", "content": "Hello!"}]}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 200);
     assert!(r.headers().get("x-plano-attempts").is_none());
     let sent = h.mock.requests();

@@ -16,12 +16,9 @@ async fn failover_logs_the_forks_lines() {
     h.mock.enqueue(Reply::error(429));
     h.mock.enqueue(Reply::error(503));
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "custom/claude-opus-4-6",
+        .chat(&json!({"model": "custom/claude-opus-4-6",
                       "messages": [{"role": "user", "content": "Hello!"}]}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 200);
 
     let logs = captured.all();

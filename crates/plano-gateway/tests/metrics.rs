@@ -71,11 +71,8 @@ async fn counters_after_a_few_requests() {
     // A provider error keeps its status class.
     h.mock.enqueue(Reply::error(503));
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hi"}]}))
-        .send()
-        .await
-        .unwrap();
+        .chat(&json!({"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hi"}]}))
+        .await;
     assert_eq!(r.status(), 503);
     r.text().await.unwrap();
     h.get("/v1/models")
@@ -201,12 +198,9 @@ async fn failover_counters_are_exported_per_provider() {
     h.mock.enqueue(Reply::error(429));
     h.mock.enqueue(Reply::error(503));
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "custom/claude-opus-4-6",
+        .chat(&json!({"model": "custom/claude-opus-4-6",
                       "messages": [{"role": "user", "content": "Hello!"}]}))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 200);
     r.text().await.unwrap();
     let text = scrape_until(

@@ -45,12 +45,7 @@ async fn openai_request_bytes_survive_except_model() {
 #[tokio::test]
 async fn openai_stream_passes_through_as_it_arrives() {
     let h = Harness::start(TWO_PROVIDERS).await;
-    let resp = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "gpt-4o", "stream": true, "messages": [{"role": "user", "content": "héllo"}]}))
-        .send()
-        .await
-        .unwrap();
+    let resp = h.chat(&json!({"model": "gpt-4o", "stream": true, "messages": [{"role": "user", "content": "héllo"}]})).await;
     assert_eq!(resp.status(), 200);
     assert!(
         resp.headers()["content-type"]
@@ -113,21 +108,15 @@ async fn anthropic_passthrough_keeps_unknown_fields_and_version_headers() {
 async fn alias_and_default_resolution() {
     let h = Harness::start(TWO_PROVIDERS).await;
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "plano.fast.v1", "messages": [{"role": "user", "content": "x"}]}))
-        .send()
-        .await
-        .unwrap();
+        .chat(&json!({"model": "plano.fast.v1", "messages": [{"role": "user", "content": "x"}]}))
+        .await;
     assert_eq!(r.status(), 200);
     assert_eq!(h.mock.requests()[0].json()["model"], "gpt-4o");
 
     // No model at all: the default provider, with its model inserted.
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"messages": [{"role": "user", "content": "x"}]}))
-        .send()
-        .await
-        .unwrap();
+        .chat(&json!({"messages": [{"role": "user", "content": "x"}]}))
+        .await;
     assert_eq!(r.status(), 200);
     assert_eq!(h.mock.requests()[1].json()["model"], "gpt-4o");
 }
@@ -138,11 +127,8 @@ async fn upstream_errors_keep_status_and_body() {
     h.mock
         .enqueue(plano_mock_llm::Reply::error_message(429, "slow down").with_retry_after("7"));
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}]}))
-        .send()
-        .await
-        .unwrap();
+        .chat(&json!({"model": "gpt-4o", "messages": [{"role": "user", "content": "x"}]}))
+        .await;
     assert_eq!(r.status(), 429);
     assert_eq!(r.headers()["retry-after"], "7");
     assert!(
@@ -163,12 +149,7 @@ async fn mid_stream_cut_ends_with_an_error_event() {
     let h = Harness::start(TWO_PROVIDERS).await;
     h.mock
         .enqueue(plano_mock_llm::Reply::text("one two three four five").with_cut_after_events(2));
-    let r = h
-        .post("/v1/messages")
-        .json(&json!({"model": "claude-sonnet-4-5", "max_tokens": 10, "stream": true, "messages": [{"role": "user", "content": "x"}]}))
-        .send()
-        .await
-        .unwrap();
+    let r = h.messages(&json!({"model": "claude-sonnet-4-5", "max_tokens": 10, "stream": true, "messages": [{"role": "user", "content": "x"}]})).await;
     assert_eq!(r.status(), 200);
     let text = r.text().await.unwrap();
     let events = sse_events(&text);

@@ -42,12 +42,7 @@ async fn retry_after_is_waited_out_on_the_same_provider() {
         .enqueue(Reply::error_message(429, "rate limited").with_retry_after("1"));
     h.mock(0).enqueue(Reply::text("after the wait"));
     let started = Instant::now();
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     let took = started.elapsed();
     assert_eq!(r.status(), 200);
     assert_eq!(
@@ -71,12 +66,7 @@ async fn retry_after_ms_is_honored_too() {
     h.mock(0)
         .enqueue(Reply::error(503).with_header("retry-after-ms", "200"));
     let started = Instant::now();
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     assert_eq!(r.status(), 200);
     assert!(started.elapsed() >= Duration::from_millis(190));
     assert_eq!(h.mock(0).requests().len(), 2);
@@ -91,12 +81,7 @@ async fn a_wait_beyond_the_time_budget_fails_over_at_once() {
     let h = Harness::start_mocks(&yaml, 2).await;
     h.mock(0).enqueue(Reply::error(429).with_retry_after("30"));
     let started = Instant::now();
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     assert_eq!(r.status(), 200);
     assert!(started.elapsed() < Duration::from_secs(1), "no 30 s sleep");
     assert_eq!(r.headers()["x-plano-provider"], "openai/gpt-4o-mini");
@@ -108,12 +93,7 @@ async fn same_model_retries_until_the_attempt_budget() {
     for _ in 0..3 {
         h.mock(0).enqueue(Reply::error_message(500, "boom"));
     }
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     assert_eq!(r.status(), 500);
     assert_eq!(
         r.headers()["x-plano-attempts"],
@@ -141,12 +121,7 @@ async fn a_timeout_follows_on_timeout() {
     h.mock(0)
         .enqueue(Reply::text("too late").with_delay(Duration::from_secs(2)));
     let started = Instant::now();
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     assert_eq!(r.status(), 200);
     assert!(started.elapsed() < Duration::from_secs(1));
     assert_eq!(
@@ -177,12 +152,7 @@ model_providers:
 async fn legacy_max_retries_retries_the_same_provider() {
     let h = Harness::start_mocks(LEGACY, 1).await;
     h.mock.enqueue(Reply::error(503));
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     assert_eq!(r.status(), 200);
     let sent = h.mock.requests();
     assert_eq!(sent.len(), 2);
@@ -195,24 +165,14 @@ async fn legacy_max_retries_retries_the_same_provider() {
     h.mock.clear_requests();
     h.mock.enqueue(Reply::error(502));
     h.mock.enqueue(Reply::error_message(502, "still down"));
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     assert_eq!(r.status(), 502);
     assert_eq!(h.mock.requests().len(), 2);
 
     // Not on a 400.
     h.mock.clear_requests();
     h.mock.enqueue(Reply::error(400));
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     assert_eq!(r.status(), 400);
     assert_eq!(h.mock.requests().len(), 1);
 }
@@ -222,12 +182,7 @@ async fn without_a_plan_there_is_exactly_one_attempt() {
     let h = Harness::start(TWO_PROVIDERS).await;
     h.mock
         .enqueue(Reply::error_message(503, "down").with_retry_after("1"));
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&chat())
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&chat()).await;
     assert_eq!(r.status(), 503);
     assert_eq!(
         r.headers()["retry-after"],

@@ -215,14 +215,11 @@ async fn bedrock_requests_are_signed_with_sigv4() {
 async fn azure_with_bearer_auth_style_sends_bearer_only() {
     let (h, upstream) = start().await;
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({
+        .chat(&json!({
             "model": "azure_openai/gpt-4o",
             "messages": [{"role": "user", "content": "hello"}]
         }))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 200);
     let seen = upstream.requests();
     let s = &seen[0];

@@ -60,18 +60,13 @@ async fn anthropic_client_to_openai_provider_with_tools() {
     let h = Harness::start(TWO_PROVIDERS).await;
     h.mock
         .enqueue(Reply::tool_call("get_weather", json!({"city": "Paris"})));
-    let r = h
-        .post("/v1/messages")
-        .json(&json!({
+    let r = h.messages(&json!({
             "model": "openai/gpt-4o",
             "max_tokens": 100,
             "system": "use tools",
             "messages": [{"role": "user", "content": "weather in Paris?"}],
             "tools": [{"name": "get_weather", "description": "d", "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}}}]
-        }))
-        .send()
-        .await
-        .unwrap();
+        })).await;
     assert_eq!(r.status(), 200);
     let sent = &h.mock.requests()[0];
     assert_eq!(sent.path, "/v1/chat/completions");
@@ -104,16 +99,13 @@ async fn anthropic_stream_to_openai_client() {
     h.mock
         .enqueue(Reply::text("héllo 世界 🎉 streaming").with_chunk_bytes(3));
     let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({
+        .chat(&json!({
             "model": "claude-sonnet-4-5",
             "stream": true,
             "stream_options": {"include_usage": true},
             "messages": [{"role": "user", "content": "x"}]
         }))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 200);
     let text = r.text().await.unwrap();
     let events = sse_events(&text);
@@ -149,8 +141,7 @@ async fn openai_stream_with_tool_calls_to_anthropic_client() {
         ToolCall::new("b", json!({"y": "two"})).with_id("call_2"),
     ]));
     let r = h
-        .post("/v1/messages")
-        .json(&json!({
+        .messages(&json!({
             "model": "gpt-4o",
             "max_tokens": 100,
             "stream": true,
@@ -160,9 +151,7 @@ async fn openai_stream_with_tool_calls_to_anthropic_client() {
                 {"name": "b", "input_schema": {"type": "object"}}
             ]
         }))
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(r.status(), 200);
     let text = r.text().await.unwrap();
     let events = sse_events(&text);
@@ -200,12 +189,7 @@ async fn provider_error_is_translated_into_the_client_shape() {
     let h = Harness::start(TWO_PROVIDERS).await;
     h.mock
         .enqueue(Reply::error_message(429, "too many requests, calm down").with_retry_after("3"));
-    let r = h
-        .post("/v1/messages")
-        .json(&json!({"model": "gpt-4o", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]}))
-        .send()
-        .await
-        .unwrap();
+    let r = h.messages(&json!({"model": "gpt-4o", "max_tokens": 5, "messages": [{"role": "user", "content": "x"}]})).await;
     assert_eq!(r.status(), 429);
     assert_eq!(r.headers()["retry-after"], "3");
     let v: Value = r.json().await.unwrap();
@@ -224,12 +208,7 @@ async fn translated_stream_cut_ends_with_an_openai_error_event() {
     let h = Harness::start(TWO_PROVIDERS).await;
     h.mock
         .enqueue(Reply::text("a b c d e f g").with_cut_after_events(3));
-    let r = h
-        .post("/v1/chat/completions")
-        .json(&json!({"model": "claude-sonnet-4-5", "stream": true, "messages": [{"role": "user", "content": "x"}]}))
-        .send()
-        .await
-        .unwrap();
+    let r = h.chat(&json!({"model": "claude-sonnet-4-5", "stream": true, "messages": [{"role": "user", "content": "x"}]})).await;
     let text = r.text().await.unwrap();
     let events = sse_events(&text);
     let last: Value = serde_json::from_str(&events.last().unwrap().1).unwrap();
@@ -269,12 +248,7 @@ model_providers:
         })
     };
     for model in ["openai/gpt-4o", "openai/o3-mini", "vllm/llama-3"] {
-        let r = h
-            .post("/v1/messages")
-            .json(&body(model))
-            .send()
-            .await
-            .unwrap();
+        let r = h.messages(&body(model)).await;
         assert_eq!(r.status(), 200, "{model}");
     }
     let sent: Vec<Value> = h.mock.requests().iter().map(|r| r.json()).collect();

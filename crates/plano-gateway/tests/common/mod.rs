@@ -115,6 +115,20 @@ impl Harness {
         self.http.post(format!("{}{path}", self.url))
     }
 
+    /// POSTs a JSON body to `/v1/chat/completions`.
+    pub async fn chat(&self, body: &serde_json::Value) -> reqwest::Response {
+        self.post("/v1/chat/completions")
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// POSTs a JSON body to `/v1/messages`.
+    pub async fn messages(&self, body: &serde_json::Value) -> reqwest::Response {
+        self.post("/v1/messages").json(body).send().await.unwrap()
+    }
+
     pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
         self.http.get(format!("{}{path}", self.url))
     }
