@@ -16,12 +16,14 @@
 //! - `stats`: percentiles and medians.
 //! - `run`: the phases of a run, interleaved rounds.
 //! - `report`: aggregation, target ratios, Markdown and JSON.
+//! - `router_cpu`: the `router` subcommand — CPU of a routing decision, router latency excluded.
 
 pub mod child;
 pub mod floor;
 pub mod load;
 pub mod procfs;
 pub mod report;
+pub mod router_cpu;
 pub mod run;
 pub mod scenario;
 pub mod stats;

@@ -3,6 +3,7 @@
 //! ```text
 //! plano-bench [run] [--quick] [--pin] [--json PATH] [--markdown PATH] [--bin-dir DIR] [--no-gateway]
 //! plano-bench floor --listen ADDR --upstream URL [--exit-on-eof]
+//! plano-bench router
 //! ```
 //!
 //! Build everything in release first; the binaries are looked up next to this one:
@@ -13,11 +14,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
-use plano_bench::{floor, report, run};
+use plano_bench::{floor, report, router_cpu, run};
 
 const USAGE: &str = "usage:
   plano-bench [run] [--quick] [--pin] [--json PATH] [--markdown PATH] [--bin-dir DIR] [--no-gateway]
-  plano-bench floor --listen ADDR --upstream URL [--exit-on-eof]";
+  plano-bench floor --listen ADDR --upstream URL [--exit-on-eof]
+  plano-bench router   (CPU of a routing decision, router latency excluded)";
 
 fn main() -> ExitCode {
     match real_main() {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
 fn real_main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
+        Some("router") => router_cpu::run(),
         Some("floor") => floor::run(parse_floor(args.get(1..).unwrap_or_default())?),
         Some("-h" | "--help") => {
             println!("{USAGE}");

@@ -25,6 +25,8 @@ pub struct Config {
     /// Top-level routing preferences, after migrating v0.3.0 inline preferences.
     pub routing_preferences: Vec<RoutingPreference>,
     pub routing: Routing,
+    /// Set when routing preferences exist or `overrides.llm_routing_model` names a router.
+    pub router: Option<RouterModel>,
     pub overrides: Overrides,
     /// `agents` then `filters`, ids unique across both lists.
     pub agents: Vec<Agent>,
@@ -229,6 +231,22 @@ pub struct Routing {
     pub session_cache: Option<SessionCache>,
     pub routing_budget: Option<RoutingBudget>,
     pub route_on_user_only: bool,
+    /// Our extension: how long the router call may take before the request goes on without a
+    /// route (`None`: the gateway's default).
+    pub router_timeout: Option<Duration>,
+    /// Our extension: the router's prompt/answer format, `plano_orchestrator_v1` or
+    /// `arch_router_v1` (`None`: chosen from the router model's name).
+    pub router_flavor: Option<String>,
+}
+
+/// The model that answers routing questions (spec §4.2, §4.10): an ordinary provider of the
+/// config — declared by the user, or the internal `plano-orchestrator` added for them.
+#[derive(Debug, Clone)]
+pub struct RouterModel {
+    /// Index into `Config::providers`.
+    pub provider: usize,
+    /// The model id sent in the router call's body.
+    pub model: String,
 }
 
 #[derive(Debug, Clone)]
@@ -258,8 +276,9 @@ pub struct Overrides {
     pub upstream_tls_ca_path: Option<String>,
     pub llm_routing_model: Option<String>,
     pub agent_orchestration_model: Option<String>,
-    /// Default 8192.
-    pub orchestrator_model_context_length: u32,
+    /// Token budget of the router prompt; `None`: the router flavor's default (8192 for
+    /// Plano-Orchestrator v1, 2048 for Arch-Router).
+    pub orchestrator_model_context_length: Option<u32>,
 }
 
 /// An entry of `agents` or `filters`.

@@ -9,6 +9,7 @@ mod listeners;
 mod providers;
 mod resolve;
 mod retry;
+mod router;
 mod routing;
 mod sections;
 
@@ -94,6 +95,15 @@ pub(crate) fn build(mut raw: RawConfig, d: &mut Diag, env: &Env<'_>) -> Config {
             jailbreak_message: g.jailbreak_message.map(|m| m.v),
         });
     let ratelimits = sections::ratelimits(std::mem::take(&mut raw.ratelimits), &models, d);
+    // Last: it may add the internal router provider, after every check over the user's ones.
+    let router = router::router(
+        &mut providers,
+        &routing_preferences,
+        &overrides,
+        env,
+        &raw.root,
+        d,
+    );
     let tracing = raw.tracing.take().map(|t| sections::tracing(t, d));
     let state_storage = raw
         .state_storage
@@ -114,6 +124,7 @@ pub(crate) fn build(mut raw: RawConfig, d: &mut Diag, env: &Env<'_>) -> Config {
         model_aliases,
         routing_preferences,
         routing,
+        router,
         overrides,
         agents,
         filters,
@@ -240,6 +251,6 @@ pub(crate) fn default_overrides() -> Overrides {
         upstream_tls_ca_path: None,
         llm_routing_model: None,
         agent_orchestration_model: None,
-        orchestrator_model_context_length: 8192,
+        orchestrator_model_context_length: None,
     }
 }

@@ -468,7 +468,7 @@ routing:
         Some(StateStorage::Postgres { .. })
     ));
     assert_eq!(c.routing.session_cache.as_ref().unwrap().kind, "redis");
-    assert_eq!(c.overrides.orchestrator_model_context_length, 8192);
+    assert_eq!(c.overrides.orchestrator_model_context_length, None);
 }
 
 // ---- errors ---------------------------------------------------------------------------------
@@ -575,7 +575,9 @@ pub fn big_config(n: usize) -> String {
 #[test]
 fn five_hundred_providers_load() {
     let l = ok!(big_config(500));
-    assert_eq!(l.config.providers.len(), 500);
+    // 500 declared, plus the internal router the routes need.
+    assert_eq!(l.config.providers.len(), 501);
+    assert!(l.config.providers[500].internal);
     assert_eq!(l.config.model_aliases.len(), 100);
     assert_eq!(l.config.routing_preferences.len(), 50);
 }

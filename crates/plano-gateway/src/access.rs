@@ -38,6 +38,8 @@ pub(crate) struct Facts {
     pub requested: OnceLock<String>,
     /// The model id sent upstream by the committed attempt.
     pub upstream_model: OnceLock<String>,
+    /// The routing preference that chose the model, for routed requests.
+    pub route: OnceLock<String>,
     /// Token usage seen by a stream translator (streams only: same-API bodies are never parsed
     /// just for this).
     pub usage: OnceLock<Usage>,
@@ -174,6 +176,7 @@ impl Record {
             model = %Show(facts.and_then(|f| f.requested.get()).map(|m| Clean(m))),
             provider = %Show(provider.and_then(|p| gw.providers.get(p)).map(|p| &p.name)),
             upstream_model = %Show(facts.and_then(|f| f.upstream_model.get())),
+            route = %Show(facts.and_then(|f| f.route.get()).map(|r| Clean(r))),
             attempts,
             tokens_in = %Show(usage.map(|u| u.input_tokens)),
             tokens_out = %Show(usage.map(|u| u.output_tokens)),

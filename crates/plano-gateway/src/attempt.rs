@@ -45,13 +45,16 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use http::{HeaderMap, HeaderValue, Response};
 use plano_catalog::Api;
+use plano_upstream::retry::RetryPlan;
 use plano_upstream::stats::Event;
 use plano_upstream::{UpstreamError, UpstreamErrorKind, UpstreamResponse};
 
 use crate::body::ResponseBody;
 use crate::codec::{self, Scan};
 use crate::error::GatewayError;
+use crate::failover::{Candidate, Failover};
 use crate::relay::{self, RelayCtx};
+use crate::routing::Target;
 use crate::state::{Gateway, Upstream};
 
 /// The shortest first-byte timeout a retry gets when little of the time budget is left: a
@@ -81,6 +84,43 @@ pub(crate) async fn run(
         None => once(gw, req, provider, model).await,
         Some(failover) => retrying::run(gw, req, provider, model, failover).await,
     }
+}
+
+/// Like [`run`] for a routed request: `rest` (the route's other models, in rank order) comes
+/// first in the failover chain, then the provider's own fallbacks. A provider without a
+/// `retry_policy` gets a plan that tries each route model once
+/// ([`RetryPlan::route_chain`](plano_upstream::retry::RetryPlan::route_chain)).
+pub(crate) async fn run_routed(
+    gw: &Gateway,
+    req: &ClientRequest<'_>,
+    provider: usize,
+    model: &str,
+    rest: &[Target],
+) -> Result<Response<ResponseBody>, GatewayError> {
+    if rest.is_empty() {
+        return run(gw, req, provider, model).await;
+    }
+    let own = gw.failover[provider].as_ref();
+    let mut chain: Vec<Candidate> = rest
+        .iter()
+        .map(|t| Candidate {
+            provider: t.provider,
+            model: t.model.clone(),
+        })
+        .collect();
+    for c in own.map(|f| f.chain.as_slice()).unwrap_or_default() {
+        if !chain
+            .iter()
+            .any(|x| x.provider == c.provider && x.model == c.model)
+        {
+            chain.push(c.clone());
+        }
+    }
+    let plan = match own {
+        Some(f) => f.plan.clone(),
+        None => RetryPlan::route_chain(1 + rest.len(), gw.limits.timeout),
+    };
+    retrying::run(gw, req, provider, model, &Failover { plan, chain }).await
 }
 
 /// The single-attempt path: what the gateway did before retries existed, plus health

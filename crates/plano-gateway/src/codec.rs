@@ -23,6 +23,8 @@ pub struct Scan {
     raw: RequestScan,
     pub model: Option<String>,
     pub stream: bool,
+    /// The body has top-level `routing_preferences` (see [`crate::routing`]).
+    pub inline_preferences: bool,
 }
 
 /// Phase 2: validates the body as one JSON object and finds `model` and `stream`.
@@ -35,7 +37,12 @@ pub fn scan(body: &[u8]) -> Result<Scan, GatewayError> {
         Cow::Owned(s) => s,
     });
     let stream = raw.stream.unwrap_or(false);
-    Ok(Scan { raw, model, stream })
+    Ok(Scan {
+        inline_preferences: raw.routing_preferences,
+        raw,
+        model,
+        stream,
+    })
 }
 
 /// Whether an OpenAI client asked for usage in its stream (`stream_options.include_usage`).

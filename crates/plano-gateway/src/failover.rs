@@ -22,7 +22,7 @@ use plano_upstream::retry::RetryPlan;
 use crate::resolve::Resolver;
 
 /// A fallback: which provider, and the model id sent to it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Candidate {
     pub provider: usize,
     pub model: Box<str>,

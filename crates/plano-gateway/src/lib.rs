@@ -1,13 +1,16 @@
 //! The gateway server: one tokio process serving every `type: model` listener.
 //!
 //! # Layout
-//! - [`server`]: binds listeners, serves HTTP/1.1 and h2c connections, drains on shutdown.
+//! - [`server`]: binds listeners, serves HTTP/1.1 and h2c connections, drains on shutdown;
+//!   [`GatewayHandle`] swaps in a new [`Gateway`] while serving (config reload).
 //! - `routes`: the fixed route table of a model listener (method + path → handler).
 //! - `proxy`: the LLM request lifecycle, as named phases (accept → parse → resolve → encode →
 //!   attempt → relay).
 //! - `attempt`: phase 5 — one attempt, or under a retry plan the retry/failover loop that
 //!   commits before the first byte reaches the client.
 //! - `failover`: retry plans and failover chains, built per provider at start-up.
+//! - `routing`: preference-aligned routing — the router call, session affinity, and the
+//!   routing decision API (`/routing/v1/*`).
 //! - `resolve`: model name → provider (aliases, names, full and bare model ids, wildcards,
 //!   default).
 //! - `relay`: response bodies — byte passthrough when the client's API equals the provider's,
@@ -37,10 +40,11 @@ mod relay;
 mod request_id;
 mod resolve;
 mod routes;
+mod routing;
 pub mod server;
 pub mod state;
 
 pub use access::AccessBody;
 pub use plano_upstream::ProviderStats;
-pub use server::{BoundListener, Server};
+pub use server::{BoundListener, GatewayHandle, Server};
 pub use state::{BuildError, Gateway};

@@ -11,6 +11,7 @@
 
 mod histogram;
 mod render;
+mod routing;
 mod serve;
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -21,12 +22,14 @@ use plano_config::Provider;
 
 pub(crate) use histogram::Histogram;
 pub(crate) use render::render;
+pub(crate) use routing::{CacheEvent, DecisionKind, RouterFailure, RoutingMetrics, ServiceOutcome};
 pub(crate) use serve::respond;
 
 /// What a model-listener request was for: the `handler` label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Handler {
     LlmChat,
+    RoutingDecision,
     ListModels,
     Health,
     CorsPreflight,
@@ -34,8 +37,9 @@ pub(crate) enum Handler {
 }
 
 impl Handler {
-    pub const ALL: [Handler; 5] = [
+    pub const ALL: [Handler; 6] = [
         Handler::LlmChat,
+        Handler::RoutingDecision,
         Handler::ListModels,
         Handler::Health,
         Handler::CorsPreflight,
@@ -45,6 +49,7 @@ impl Handler {
     pub fn label(self) -> &'static str {
         match self {
             Handler::LlmChat => "llm_chat",
+            Handler::RoutingDecision => "routing_decision",
             Handler::ListModels => "list_models",
             Handler::Health => "health",
             Handler::CorsPreflight => "cors_preflight",
@@ -91,8 +96,8 @@ struct ProviderRow {
 #[derive(Debug)]
 pub(crate) struct Metrics {
     /// `[handler][method][status class]`.
-    http: [[[AtomicU64; 5]; 5]; 5],
-    in_flight: [AtomicI64; 5],
+    http: [[[AtomicU64; 5]; 5]; 6],
+    in_flight: [AtomicI64; 6],
     providers: Box<[ProviderRow]>,
 }
 

@@ -25,7 +25,9 @@ use crate::attempt::{self, ClientRequest};
 use crate::body::ResponseBody;
 use crate::codec;
 use crate::error::GatewayError;
+use crate::metrics::DecisionKind;
 use crate::resolve::ResolveError;
+use crate::routing::{self, Router, RoutingInput};
 use crate::state::Gateway;
 
 pub async fn handle(
@@ -50,23 +52,41 @@ async fn run(
     request_id: &HeaderValue,
 ) -> Result<Response<ResponseBody>, GatewayError> {
     let (parts, body) = req.into_parts();
-    let bytes = accept(body, gw.limits.max_body_bytes).await?;
-    let scan = codec::scan(&bytes)?;
-    let result = match gw.resolver.resolve(&gw.providers, scan.model.as_deref()) {
-        Err(err) => Err(unresolved(err)),
-        Ok(resolved) => {
-            access::note(|f| {
-                let _ = f.provider.set(resolved.provider);
-            });
-            let client = ClientRequest {
-                api: client_api,
-                headers: &parts.headers,
-                body: &bytes,
-                scan: &scan,
-                request_id,
+    let mut bytes = accept(body, gw.limits.max_body_bytes).await?;
+    let mut scan = codec::scan(&bytes)?;
+    let mut inline = None;
+    if scan.inline_preferences {
+        // Never forwarded: per-request routing preferences are for the router only.
+        if let Some(taken) = plano_router::take_inline_preferences(&bytes) {
+            bytes = Bytes::from(taken.body);
+            scan = codec::scan(&bytes)?;
+            inline = match taken.preferences {
+                Ok(p) => Some(p),
+                Err(why) => {
+                    tracing::warn!("inline routing_preferences ignored: {why}");
+                    None
+                }
             };
-            attempt::run(gw, &client, resolved.provider, &resolved.upstream_model).await
         }
+    }
+    let client = ClientRequest {
+        api: client_api,
+        headers: &parts.headers,
+        body: &bytes,
+        scan: &scan,
+        request_id,
+    };
+    let result = match &gw.router {
+        Some(router) if router.routes_anything(inline.is_some()) => {
+            routed(gw, router, &client, inline).await
+        }
+        _ => match gw.resolver.resolve(&gw.providers, scan.model.as_deref()) {
+            Err(err) => Err(unresolved(err)),
+            Ok(resolved) => {
+                note_provider(resolved.provider);
+                attempt::run(gw, &client, resolved.provider, &resolved.upstream_model).await
+            }
+        },
     };
     // For the access log; moved, not copied, now that the attempts are over.
     if let Some(model) = scan.model {
@@ -77,8 +97,63 @@ async fn run(
     result
 }
 
+/// Phases 3–6 with preference routing: the route's first model, or — no route, router down —
+/// the model the request named (the default provider when it named none, or named the router).
+async fn routed(
+    gw: &Gateway,
+    router: &Router,
+    client: &ClientRequest<'_>,
+    inline: Option<Vec<plano_router::InlinePreference>>,
+) -> Result<Response<ResponseBody>, GatewayError> {
+    let (lane, fallback) = routing::fallback(gw, router, client.scan.model.as_deref());
+    let decision = router
+        .decide(
+            gw,
+            RoutingInput {
+                api: client.api,
+                headers: client.headers,
+                body: client.body,
+                lane,
+                fallback: fallback.as_ref().ok().cloned(),
+                inline,
+                request_id: client.request_id,
+                kind: DecisionKind::Llm,
+            },
+        )
+        .await;
+    let mut resp = match decision.targets.split_first() {
+        Some((first, rest)) => {
+            note_provider(first.provider);
+            attempt::run_routed(gw, client, first.provider, &first.model, rest).await
+        }
+        None => {
+            let target = fallback.map_err(unresolved)?;
+            note_provider(target.provider);
+            attempt::run(gw, client, target.provider, &target.model).await
+        }
+    }?;
+    if let Some(route) = decision.route {
+        if let Ok(v) = HeaderValue::from_str(&route) {
+            resp.headers_mut().insert(X_PLANO_ROUTE.clone(), v);
+        }
+        access::note(|f| {
+            let _ = f.route.set(route);
+        });
+    }
+    Ok(resp)
+}
+
+/// Names the route that chose the model, on routed responses.
+static X_PLANO_ROUTE: http::HeaderName = http::HeaderName::from_static("x-plano-route");
+
+fn note_provider(provider: usize) {
+    access::note(|f| {
+        let _ = f.provider.set(provider);
+    });
+}
+
 /// Phase 1: the whole request body, never more than `limit` bytes.
-async fn accept(body: Incoming, limit: usize) -> Result<Bytes, GatewayError> {
+pub(crate) async fn accept(body: Incoming, limit: usize) -> Result<Bytes, GatewayError> {
     match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(err) if err.is::<http_body_util::LengthLimitError>() => Err(GatewayError::new(
@@ -93,7 +168,7 @@ async fn accept(body: Incoming, limit: usize) -> Result<Bytes, GatewayError> {
     }
 }
 
-fn unresolved(err: ResolveError) -> GatewayError {
+pub(crate) fn unresolved(err: ResolveError) -> GatewayError {
     match err {
         ResolveError::NoModel => GatewayError::bad_request(
             "no_model",

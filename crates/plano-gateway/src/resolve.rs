@@ -76,6 +76,13 @@ impl Resolver {
         r
     }
 
+    /// The model a request names once `model_aliases` are applied (one level).
+    pub fn alias<'a>(&'a self, requested: &'a str) -> &'a str {
+        self.aliases
+            .get(requested)
+            .map_or(requested, String::as_str)
+    }
+
     /// Resolves a requested model (`None` or empty: the request named none).
     pub fn resolve<'a>(
         &self,

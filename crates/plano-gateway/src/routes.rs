@@ -5,6 +5,7 @@
 //! | POST /v1/chat/completions    | LLM proxy, OpenAI Chat client API        |
 //! | POST /v1/messages            | LLM proxy, Anthropic Messages client API |
 //! | POST /v1/responses           | LLM proxy, OpenAI Responses client API   |
+//! | POST /routing/v1/chat/completions, /routing/v1/messages, /routing/v1/responses | the routing decision only (no LLM call but the router's) |
 //! | GET  /v1/models              | configured models, OpenAI list shape     |
 //! | GET  /healthz                | 200 once serving                         |
 //! | OPTIONS *                    | CORS preflight, 204                      |
@@ -24,7 +25,7 @@ use crate::body::{self, ResponseBody};
 use crate::error::GatewayError;
 use crate::metrics::Handler;
 use crate::state::Gateway;
-use crate::{proxy, request_id};
+use crate::{proxy, request_id, routing};
 
 pub static X_REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
 
@@ -70,6 +71,11 @@ fn classify(method: &Method, path: &str) -> (Handler, Cow<'static, str>) {
         "/v1/chat/completions" => Some(("/v1/chat/completions", Handler::LlmChat)),
         "/v1/messages" => Some(("/v1/messages", Handler::LlmChat)),
         "/v1/responses" => Some(("/v1/responses", Handler::LlmChat)),
+        "/routing/v1/chat/completions" => {
+            Some(("/routing/v1/chat/completions", Handler::RoutingDecision))
+        }
+        "/routing/v1/messages" => Some(("/routing/v1/messages", Handler::RoutingDecision)),
+        "/routing/v1/responses" => Some(("/routing/v1/responses", Handler::RoutingDecision)),
         "/v1/models" => Some(("/v1/models", Handler::ListModels)),
         "/healthz" => Some(("/healthz", Handler::Health)),
         _ => None,
@@ -90,13 +96,17 @@ async fn dispatch(
     req: Request<Incoming>,
     id: &HeaderValue,
 ) -> Response<ResponseBody> {
-    let api = match req.uri().path() {
-        "/v1/chat/completions" => Some(Api::OpenAiChat),
-        "/v1/messages" => Some(Api::AnthropicMessages),
-        "/v1/responses" => Some(Api::OpenAiResponses),
-        _ => None,
+    let (api, decision_only) = match req.uri().path() {
+        "/v1/chat/completions" => (Some(Api::OpenAiChat), false),
+        "/v1/messages" => (Some(Api::AnthropicMessages), false),
+        "/v1/responses" => (Some(Api::OpenAiResponses), false),
+        "/routing/v1/chat/completions" => (Some(Api::OpenAiChat), true),
+        "/routing/v1/messages" => (Some(Api::AnthropicMessages), true),
+        "/routing/v1/responses" => (Some(Api::OpenAiResponses), true),
+        _ => (None, false),
     };
     match (req.method(), api) {
+        (&Method::POST, Some(api)) if decision_only => routing::api::handle(gw, api, req, id).await,
         (&Method::POST, Some(api)) => proxy::handle(gw, api, req, id).await,
         (&Method::OPTIONS, _) => preflight(),
         (_, Some(api)) => {

@@ -6,6 +6,11 @@
 //! the listeners stop accepting, every connection is told to finish its in-flight requests
 //! (streams included), and [`Server::run`] returns once they have — or when the drain deadline
 //! passes.
+//!
+//! The [`Gateway`] is held in a [`GatewayHandle`] and loaded once per request, so it can be
+//! replaced while serving (config reload): a request keeps the `Arc<Gateway>` it started with
+//! until its response body ends, and the next request — on a new connection or an open
+//! keep-alive one — gets the new gateway. Loading is one atomic operation, no lock.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -14,6 +19,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use arc_swap::ArcSwap;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
@@ -42,8 +48,35 @@ impl BoundListener {
     }
 }
 
+/// The gateway a [`Server`] serves, replaceable while it runs (config reload). Clones share it.
+#[derive(Clone)]
+pub struct GatewayHandle(Arc<ArcSwap<Gateway>>);
+
+impl GatewayHandle {
+    pub fn new(gateway: Arc<Gateway>) -> Self {
+        GatewayHandle(Arc::new(ArcSwap::new(gateway)))
+    }
+
+    /// The gateway new requests get now.
+    pub fn current(&self) -> Arc<Gateway> {
+        self.0.load_full()
+    }
+
+    /// Makes `gateway` the one every new request gets; requests in flight finish on the
+    /// gateway they started with. Returns the previous one.
+    pub fn store(&self, gateway: Arc<Gateway>) -> Arc<Gateway> {
+        self.0.swap(gateway)
+    }
+}
+
+impl std::fmt::Debug for GatewayHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GatewayHandle").finish_non_exhaustive()
+    }
+}
+
 pub struct Server {
-    gateway: Arc<Gateway>,
+    gateway: GatewayHandle,
     listeners: Vec<BoundListener>,
     /// The separate Prometheus listener (`GET /metrics`), if any.
     metrics: Option<TcpListener>,
@@ -52,12 +85,22 @@ pub struct Server {
 
 impl Server {
     pub fn new(gateway: Arc<Gateway>, listeners: Vec<BoundListener>) -> Self {
+        Server::with_handle(GatewayHandle::new(gateway), listeners)
+    }
+
+    /// A server whose gateway can be replaced through `handle` (or [`Server::handle`]).
+    pub fn with_handle(handle: GatewayHandle, listeners: Vec<BoundListener>) -> Self {
         Server {
-            gateway,
+            gateway: handle,
             listeners,
             metrics: None,
             drain_timeout: Duration::from_secs(30),
         }
+    }
+
+    /// The handle through which the served gateway can be replaced (see [`GatewayHandle`]).
+    pub fn handle(&self) -> GatewayHandle {
+        self.gateway.clone()
     }
 
     /// How long shutdown waits for in-flight requests before giving up on them.
@@ -148,16 +191,17 @@ impl Server {
 }
 
 fn serve_connection(
-    gateway: &Arc<Gateway>,
+    gateway: &GatewayHandle,
     listener: &Arc<str>,
     graceful: &GracefulShutdown,
     tracker: &TaskTracker,
     stream: tokio::net::TcpStream,
 ) {
-    let gw = gateway.clone();
+    let shared = gateway.clone();
     let listener = listener.clone();
     let service = service_fn(move |req| {
-        let gw = gw.clone();
+        // Per request, not per connection: a keep-alive connection picks up a reload.
+        let gw = shared.current();
         let listener = listener.clone();
         async move { Ok::<_, Infallible>(crate::routes::route(&gw, &listener, req).await) }
     });
@@ -179,10 +223,10 @@ fn serve_connection(
 
 /// A scrape connection: HTTP/1.1 only, not tracked by the drain (a scrape in flight at
 /// shutdown is not worth waiting for).
-fn serve_metrics(gateway: &Arc<Gateway>, stream: tokio::net::TcpStream) {
-    let gw = gateway.clone();
+fn serve_metrics(gateway: &GatewayHandle, stream: tokio::net::TcpStream) {
+    let shared = gateway.clone();
     let service = service_fn(move |req| {
-        let r = crate::metrics::respond(&gw, &req);
+        let r = crate::metrics::respond(&shared.current(), &req);
         async move { Ok::<_, Infallible>(r) }
     });
     tokio::spawn(async move {

@@ -18,6 +18,7 @@ use plano_upstream::{
 use crate::failover::{self, Failover};
 use crate::metrics::Metrics;
 use crate::resolve::Resolver;
+use crate::routing::Router;
 
 /// Idle timeout for upstream bodies when neither provider nor listener says otherwise.
 const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
@@ -57,6 +58,8 @@ pub struct Gateway {
     pub(crate) stats: ResilienceStats,
     /// Prometheus counters (`/metrics`), one preallocated row per provider.
     pub(crate) metrics: Metrics,
+    /// Preference routing, when the config has a router (routes or `llm_routing_model`).
+    pub(crate) router: Option<Router>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -102,7 +105,9 @@ impl Gateway {
         let resolver = Resolver::new(config);
         let limits = limits(listener);
         let n = config.providers.len();
+        let router = Router::new(config, &config.providers, &resolver);
         Ok(Gateway {
+            router,
             upstreams,
             providers: config.providers.clone(),
             failover: failover::plans(config, &resolver, limits.timeout),
@@ -138,6 +143,13 @@ impl Gateway {
             .iter()
             .position(|p| p.name == provider)
             .is_some_and(|i| self.health.is_cooling(i))
+    }
+
+    /// Router calls that gave no usable answer since start (0 without a router).
+    pub fn router_failures(&self) -> u64 {
+        self.router
+            .as_ref()
+            .map_or(0, |r| r.metrics.failures_total())
     }
 
     pub(crate) fn first_byte_timeout(&self, u: &Upstream) -> Duration {

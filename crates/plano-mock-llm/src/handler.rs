@@ -46,7 +46,10 @@ pub(crate) async fn handle(
     if shared.is_recording() {
         shared.record(RecordedRequest::from_parts(&parts, &body));
     }
-    let scripted = shared.next_reply();
+    let scripted = match shared.router_answer(&body) {
+        Some(route) => Some(Reply::text(route)),
+        None => shared.next_reply(),
+    };
     let overrides = Overrides::from_headers(&parts.headers);
     let (delay, response) = respond(
         &shared,

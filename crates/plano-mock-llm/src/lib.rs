@@ -24,6 +24,8 @@
 //! * `x-mock-status`, `x-mock-retry-after`, `x-mock-delay-ms`, `x-mock-chunk-delay-ms`,
 //!   `x-mock-cut-after-events`, `x-mock-chunk-bytes`, `x-mock-stream-chunks` request headers
 //!   override the reply per request (they win over a scripted reply).
+//! * Router mode ([`MockLlm::serve_router`]): requests for the router model are answered
+//!   `{"route": [...]}` by keyword rules, so one mock plays router and providers.
 //! * `GET /_mock/requests` returns the recorded requests as JSON and `DELETE` clears them,
 //!   for harnesses that run the binary rather than the library.
 //!
@@ -51,6 +53,7 @@ mod overrides;
 mod record;
 mod reply;
 mod request;
+mod router;
 mod server;
 mod sse_writer;
 mod state;

@@ -99,6 +99,22 @@ impl MockLlm {
         self.shared.clear_replies();
     }
 
+    /// Router mode: requests for `model` are answered `{"route": ["<route>"]}` for the first
+    /// `(keyword, route)` whose keyword occurs in the prompt's conversation, `{"route": []}`
+    /// otherwise; they never consume scripted replies.
+    pub fn serve_router<'a>(
+        &self,
+        model: &str,
+        rules: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) {
+        let rules = rules
+            .into_iter()
+            .map(|(k, r)| (k.to_owned(), r.to_owned()))
+            .collect();
+        self.shared
+            .set_router(crate::router::RouterRules::new(model, rules));
+    }
+
     /// Recording is on by default; benchmarks turn it off.
     pub fn set_recording(&self, on: bool) {
         self.shared.set_recording(on);

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use crate::record::RecordedRequest;
 use crate::reply::Reply;
+use crate::router::RouterRules;
 
 pub(crate) struct Shared {
     recording: AtomicBool,
@@ -22,6 +23,9 @@ pub(crate) struct Shared {
     stream_chunks: AtomicUsize,
     /// Default delay between stream events in nanoseconds (0 = none).
     chunk_delay_ns: AtomicU64,
+    /// Router mode (see `router`); the flag spares the lock when it is off.
+    routing: AtomicBool,
+    router: Mutex<Option<RouterRules>>,
 }
 
 impl Shared {
@@ -33,7 +37,27 @@ impl Shared {
             queued: AtomicUsize::new(0),
             stream_chunks: AtomicUsize::new(0),
             chunk_delay_ns: AtomicU64::new(0),
+            routing: AtomicBool::new(false),
+            router: Mutex::new(None),
         }
+    }
+
+    pub(crate) fn set_router(&self, rules: RouterRules) {
+        *self.router.lock().unwrap_or_else(|e| e.into_inner()) = Some(rules);
+        self.routing.store(true, Ordering::Release);
+    }
+
+    /// The router-mode answer to `body`, when it is a routing question.
+    pub(crate) fn router_answer(&self, body: &[u8]) -> Option<String> {
+        if !self.routing.load(Ordering::Acquire) {
+            return None;
+        }
+        let rules = self
+            .router
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()?;
+        rules.answer(body)
     }
 
     pub(crate) fn is_recording(&self) -> bool {

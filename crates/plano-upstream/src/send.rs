@@ -43,9 +43,34 @@ impl UpstreamClient {
         body: Bytes,
         first_byte_timeout: Duration,
     ) -> Result<UpstreamResponse, UpstreamError> {
+        self.send(Method::POST, url, headers, body, first_byte_timeout)
+            .await
+    }
+
+    /// GETs `url` and waits for the response head, at most `first_byte_timeout`: the gateway's
+    /// own look-ups (model metrics feeds), on the same pooled connections and TLS roots as the
+    /// providers.
+    pub async fn get(
+        &self,
+        url: &str,
+        headers: HeaderMap,
+        first_byte_timeout: Duration,
+    ) -> Result<UpstreamResponse, UpstreamError> {
+        self.send(Method::GET, url, headers, Bytes::new(), first_byte_timeout)
+            .await
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        url: &str,
+        headers: HeaderMap,
+        body: Bytes,
+        first_byte_timeout: Duration,
+    ) -> Result<UpstreamResponse, UpstreamError> {
         let uri: Uri = url.parse().map_err(|_| UpstreamError::bad_url())?;
         let mut req = Request::new(Full::new(body));
-        *req.method_mut() = Method::POST;
+        *req.method_mut() = method;
         *req.uri_mut() = uri;
         *req.headers_mut() = headers;
         let resp = match tokio::time::timeout(first_byte_timeout, self.0.request(req)).await {

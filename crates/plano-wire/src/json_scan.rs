@@ -55,6 +55,8 @@ pub struct RequestScan {
     pub model: Option<StringSpan>,
     /// The top-level `"stream"` flag (`null` reads as absent).
     pub stream: Option<bool>,
+    /// The body carries per-request `"routing_preferences"` (which must not reach a provider).
+    pub routing_preferences: bool,
     /// Offset of the object's opening `{`.
     open_brace: usize,
     /// The object has no members.
@@ -156,6 +158,7 @@ pub fn visit_top_level(
 pub fn scan_request(body: &[u8]) -> Result<RequestScan, ScanError> {
     let mut model: Option<StringSpan> = None;
     let mut stream: Option<Option<bool>> = None;
+    let mut routing_preferences = false;
     let (open_brace, empty) = visit_top_level(body, &mut |key, span| {
         let raw = &body[span.start..span.end];
         match key {
@@ -182,6 +185,7 @@ pub fn scan_request(body: &[u8]) -> Result<RequestScan, ScanError> {
                     _ => return Err(ScanError::StreamNotBool),
                 });
             }
+            "routing_preferences" => routing_preferences = true,
             _ => {}
         }
         Ok(())
@@ -189,6 +193,7 @@ pub fn scan_request(body: &[u8]) -> Result<RequestScan, ScanError> {
     Ok(RequestScan {
         model,
         stream: stream.flatten(),
+        routing_preferences,
         open_brace,
         empty,
     })

@@ -23,6 +23,8 @@ pub enum Command {
     Up(UpArgs),
     /// Stop the detached gateway (drains in-flight requests first).
     Down,
+    /// Reload the detached gateway's config file (SIGHUP) and report the outcome.
+    Reload(ReloadArgs),
     /// Show the detached gateway's log.
     Logs(LogsArgs),
     /// Write a starter config.yaml from a built-in template.
@@ -91,6 +93,14 @@ pub struct LogsArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ReloadArgs {
+    /// Signal this gateway process instead of the detached one (e.g. `--pid 1` in a
+    /// container); its log, not this command, tells the outcome.
+    #[arg(long)]
+    pub pid: Option<i32>,
+}
+
+#[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Config file (default: ./config.yaml, then ./plano_config.yaml).
     pub file: Option<PathBuf>,
@@ -117,9 +127,13 @@ pub struct UpArgs {
     /// Debug-level logs.
     #[arg(long)]
     pub verbose: bool,
-    /// Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (0 disables).
+    /// Serve Prometheus metrics on http://ADDRESS:PORT/metrics (0 disables).
     #[arg(long, default_value_t = 9092)]
     pub metrics_port: u16,
+    /// The address the metrics listener binds (loopback by default; 0.0.0.0 in a container
+    /// that is scraped from outside).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub metrics_address: std::net::IpAddr,
     /// Accepted for compatibility with upstream's CLI; a no-op until OpenTelemetry tracing
     /// lands in this build (logged at start-up).
     #[arg(long)]

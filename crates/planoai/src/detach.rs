@@ -38,8 +38,9 @@ pub fn start(args: &UpArgs, file: &Path, config: &Config) -> Result<ExitCode> {
         .append(true)
         .open(&log_path)
         .with_context(|| format!("opening {}", log_path.display()))?;
+    // Absolute for the child, symlinks kept: it re-reads this path on reload (SIGHUP).
     let file =
-        std::fs::canonicalize(file).with_context(|| format!("resolving {}", file.display()))?;
+        std::path::absolute(file).with_context(|| format!("resolving {}", file.display()))?;
     let exe = std::env::current_exe().context("locating the planoai executable")?;
     let mut cmd = Command::new(exe);
     cmd.arg("up").arg(&file).arg("--foreground");
@@ -50,6 +51,8 @@ pub fn start(args: &UpArgs, file: &Path, config: &Config) -> Result<ExitCode> {
         cmd.arg("--verbose");
     }
     cmd.arg("--metrics-port").arg(args.metrics_port.to_string());
+    cmd.arg("--metrics-address")
+        .arg(args.metrics_address.to_string());
     if args.with_tracing {
         cmd.arg("--with-tracing")
             .arg("--tracing-port")

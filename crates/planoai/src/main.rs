@@ -5,7 +5,8 @@
 //! - `validate`: `planoai validate` — load, validate, summarize a config.
 //! - `up`: `planoai up` — load the config and run the gateway (`detach` when not in the
 //!   foreground; `down`, `logs`, `home` and `process` manage the detached gateway);
-//!   `zero_config` synthesizes a default when there is no config file.
+//!   `zero_config` synthesizes a default when there is no config file; `hot_reload` swaps
+//!   in a new gateway on SIGHUP, and `reload` is the verb that sends it.
 //! - `init`: `planoai init` — write a starter config from `templates`.
 //! - `cli_agent`: `planoai cli_agent` — run Claude Code or Codex through the model listener.
 //!
@@ -21,11 +22,13 @@ mod cli_agent;
 mod detach;
 mod down;
 mod home;
+mod hot_reload;
 mod init;
 mod locate;
 mod logging;
 mod logs;
 mod process;
+mod reload;
 mod signals;
 mod templates;
 mod up;
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
         cli::Command::Validate(args) => validate::run(&args),
         cli::Command::Up(args) => up::run(&args),
         cli::Command::Down => down::run(),
+        cli::Command::Reload(args) => reload::run(&args),
         cli::Command::Logs(args) => logs::run(&args),
         cli::Command::Init(args) => init::run(&args),
         cli::Command::CliAgent(args) => cli_agent::run(&args),

@@ -50,3 +50,8 @@ pub fn stop(pid: i32, grace: Duration) -> bool {
     let _ = kill(target, Signal::SIGKILL);
     true
 }
+
+/// Sends SIGHUP: the gateway reloads its config file. Whether the signal was delivered.
+pub fn reload(pid: i32) -> bool {
+    kill(Pid::from_raw(pid), Signal::SIGHUP).is_ok()
+}

@@ -58,7 +58,8 @@ mod tests {
     /// unused agents) either, because a fresh `init` should start clean.
     #[test]
     fn every_template_is_a_valid_config_without_warnings() {
-        let dummy = |_: &str| Some("dummy-value".to_owned());
+        // Every key variable set; the router URL override is not a key.
+        let dummy = |name: &str| (name != "PLANO_ROUTER_URL").then(|| "dummy-value".to_owned());
         let all = TEMPLATES
             .iter()
             .map(|t| (t.id, t.text))
@@ -112,7 +113,12 @@ mod tests {
     #[test]
     fn coding_template_has_the_claude_code_small_fast_alias() {
         let t = find("coding_agent_routing").map(|t| t.text).unwrap_or("");
-        let loaded = load_str(t, &|_| Some("k".to_owned()), EnvPolicy::Strict).unwrap();
+        let loaded = load_str(
+            t,
+            &|n| (n != "PLANO_ROUTER_URL").then(|| "k".to_owned()),
+            EnvPolicy::Strict,
+        )
+        .unwrap();
         assert!(
             loaded
                 .config

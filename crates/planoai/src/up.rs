@@ -3,9 +3,10 @@
 //! Stages: locate the config (none found and none named → the zero-config default of
 //! [`crate::zero_config`], written to `$PLANO_HOME/default_config.yaml`) → load it with strict environment substitution (every missing
 //! variable listed at once) → build the gateway (clients, resolver, precomputed headers) →
-//! bind every model listener (and the Prometheus listener, `--metrics-port`, on loopback) →
-//! print the listener URLs → serve → on a signal, stop accepting and drain in-flight requests
-//! and streams. Access lines go through [`crate::logging`]'s non-blocking writer: stdout in
+//! install the SIGHUP handler ([`crate::hot_reload`]: reload the same file, swap the gateway)
+//! → bind every model listener (and the Prometheus listener, `--metrics-port`, on loopback
+//! unless `--metrics-address` says otherwise) → print the listener URLs → serve → on SIGINT or
+//! SIGTERM, stop accepting and drain in-flight requests and streams. Access lines go through [`crate::logging`]'s non-blocking writer: stdout in
 //! the foreground, `access.log` when detached. `--with-tracing` is accepted and only logged.
 //!
 //! Without `--foreground`, `up` validates the config, stops a gateway that is already running,
@@ -19,7 +20,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use plano_config::{EnvPolicy, EnvSource, ListenerKind};
-use plano_gateway::{BoundListener, Gateway, Server};
+use plano_gateway::{BoundListener, Gateway, GatewayHandle, Server};
 
 use crate::cli::UpArgs;
 
@@ -63,6 +64,13 @@ pub fn run(args: &UpArgs) -> Result<ExitCode> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
+        // Before anything listens: from the first request on, SIGHUP reloads (its default
+        // action would kill the process).
+        let handle = GatewayHandle::new(gateway);
+        let reloader =
+            crate::hot_reload::Reloader::new(&file, args.listener_port, &config, handle.clone())
+                .listen()
+                .context("installing the SIGHUP (reload) handler")?;
         let mut bound = Vec::new();
         for l in &config.listeners {
             if l.kind != ListenerKind::Model {
@@ -84,23 +92,25 @@ pub fn run(args: &UpArgs) -> Result<ExitCode> {
         if bound.is_empty() {
             bail!("the config has no model listener to serve");
         }
-        let mut server = Server::new(gateway, bound);
-        if let Some(metrics) = metrics_listener(args.metrics_port).await {
+        let mut server = Server::with_handle(handle, bound);
+        if let Some(metrics) = metrics_listener(args.metrics_address, args.metrics_port).await {
             server = server.metrics_listener(metrics);
         }
-        server.run(crate::signals::shutdown()).await?;
+        let served = server.run(crate::signals::shutdown()).await;
+        reloader.abort();
+        served?;
         Ok(ExitCode::SUCCESS)
     })
 }
 
-/// Binds the Prometheus listener on loopback (`--metrics-port`, 0: none). A port that is taken
-/// is a warning, not a failure: the default port is shared by every gateway on the host, and
-/// metrics are not worth refusing to serve traffic over.
-async fn metrics_listener(port: u16) -> Option<tokio::net::TcpListener> {
+/// Binds the Prometheus listener (`--metrics-address`, loopback by default; `--metrics-port`,
+/// 0: none). A port that is taken is a warning, not a failure: the default port is shared by
+/// every gateway on the host, and metrics are not worth refusing to serve traffic over.
+async fn metrics_listener(ip: IpAddr, port: u16) -> Option<tokio::net::TcpListener> {
     if port == 0 {
         return None;
     }
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let addr = SocketAddr::new(ip, port);
     match tokio::net::TcpListener::bind(addr).await {
         Ok(l) => {
             println!("✓ metrics on http://{addr}/metrics");

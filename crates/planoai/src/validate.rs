@@ -56,6 +56,23 @@ fn summary(file: &Path, loaded: &Loaded) -> String {
             let _ = writeln!(s, "  {} → {}", r.name, r.models.join(", "));
         }
     }
+    if let Some(router) = &c.router
+        && let Some(p) = c.providers.get(router.provider)
+    {
+        let at = match &p.base_url {
+            Some(b) => format!("{}://{}:{}{}", b.scheme, b.host, b.port, b.path),
+            None => p
+                .spec
+                .default_origin
+                .map_or_else(String::new, str::to_owned),
+        };
+        let origin = if p.internal { " (built in)" } else { "" };
+        let _ = writeln!(
+            s,
+            "\nRouter: {} via {}{origin} at {at}",
+            router.model, p.name
+        );
+    }
     // Unset variables get their own section below; skip the warning that repeats them.
     let warnings: Vec<&String> = loaded
         .warnings
@@ -111,8 +128,9 @@ fn listeners(s: &mut String, c: &Config) {
 }
 
 fn providers(s: &mut String, c: &Config) {
-    let _ = writeln!(s, "\nProviders ({}):", c.providers.len());
-    for p in &c.providers {
+    let declared = c.providers.iter().filter(|p| !p.internal).count();
+    let _ = writeln!(s, "\nProviders ({declared}):");
+    for p in c.providers.iter().filter(|p| !p.internal) {
         let upstream = if p.wildcard {
             "any model".to_owned()
         } else {

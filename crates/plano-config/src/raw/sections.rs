@@ -45,6 +45,8 @@ pub(crate) struct RawRouting {
     pub session_cache: Option<RawSessionCache>,
     pub routing_budget: Option<RawRoutingBudget>,
     pub route_on_user_only: Option<Sp<bool>>,
+    pub router_timeout: Option<Sp<std::time::Duration>>,
+    pub router_flavor: Option<Sp<String>>,
 }
 
 #[derive(Debug, Default)]
@@ -324,6 +326,12 @@ pub(crate) fn read_routing(o: &mut Obj<'_>, d: &mut Diag) -> Option<RawRouting> 
             r
         }),
         route_on_user_only: ro.bool(d, "route_on_user_only"),
+        router_timeout: ro.duration(d, "router_timeout"),
+        router_flavor: ro.one_of(
+            d,
+            "router_flavor",
+            &["plano_orchestrator_v1", "arch_router_v1"],
+        ),
     })
 }
 

@@ -277,6 +277,8 @@ pub(crate) fn routing(
         session_cache,
         routing_budget,
         route_on_user_only,
+        router_timeout: r.router_timeout.map(|t| t.v),
+        router_flavor: r.router_flavor.map(|f| f.v),
     }
 }
 

@@ -33,10 +33,7 @@ pub(crate) fn overrides(raw: Option<RawOverrides>, d: &mut Diag) -> Overrides {
     o.upstream_tls_ca_path = r.upstream_tls_ca_path.map(|p| p.v);
     o.llm_routing_model = r.llm_routing_model.map(|m| m.v);
     o.agent_orchestration_model = r.agent_orchestration_model.map(|m| m.v);
-    o.orchestrator_model_context_length = or(
-        r.orchestrator_model_context_length,
-        o.orchestrator_model_context_length,
-    );
+    o.orchestrator_model_context_length = r.orchestrator_model_context_length.map(|c| c.v);
     o
 }
 

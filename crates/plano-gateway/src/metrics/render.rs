@@ -4,6 +4,7 @@
 use std::fmt::Write;
 use std::sync::atomic::Ordering;
 
+use super::Histogram;
 use super::histogram::BOUNDS;
 use super::{Handler, METHODS, STATUS_CLASSES, TOKEN_KINDS};
 use crate::state::Gateway;
@@ -15,9 +16,27 @@ pub(crate) fn escape(v: &str) -> String {
         .replace('\n', "\\n")
 }
 
-fn family(out: &mut String, name: &str, kind: &str, help: &str) {
+pub(crate) fn family(out: &mut String, name: &str, kind: &str, help: &str) {
     let _ = writeln!(out, "# HELP {name} {help}");
     let _ = writeln!(out, "# TYPE {name} {kind}");
+}
+
+/// One histogram series (buckets, sum, count) under `labels`; nothing while it is empty.
+pub(crate) fn histogram(out: &mut String, name: &str, labels: &str, h: &Histogram) {
+    let s = h.snapshot();
+    if s.count == 0 {
+        return;
+    }
+    for (bound, n) in BOUNDS.iter().zip(s.cumulative) {
+        let _ = writeln!(out, "{name}_bucket{{{labels},le=\"{bound}\"}} {n}");
+    }
+    let _ = writeln!(
+        out,
+        "{name}_bucket{{{labels},le=\"+Inf\"}} {}",
+        s.cumulative[11]
+    );
+    let _ = writeln!(out, "{name}_sum{{{labels}}} {}", s.sum_seconds);
+    let _ = writeln!(out, "{name}_count{{{labels}}} {}", s.count);
 }
 
 /// Renders every metric of `gw`. Runs on scrape only, never on the request path.
@@ -107,35 +126,18 @@ pub(crate) fn render(gw: &Gateway) -> String {
         "Time from the request's arrival until its response body ended.",
     );
     for row in m.providers.iter() {
-        let s = row.duration.snapshot();
-        if s.count == 0 {
-            continue;
-        }
-        for (bound, n) in BOUNDS.iter().zip(s.cumulative) {
-            let _ = writeln!(
-                out,
-                "brightstaff_llm_upstream_duration_seconds_bucket{{{},le=\"{bound}\"}} {n}",
-                row.labels
-            );
-        }
-        let _ = writeln!(
-            out,
-            "brightstaff_llm_upstream_duration_seconds_bucket{{{},le=\"+Inf\"}} {}",
-            row.labels, s.cumulative[11]
-        );
-        let _ = writeln!(
-            out,
-            "brightstaff_llm_upstream_duration_seconds_sum{{{}}} {}",
-            row.labels, s.sum_seconds
-        );
-        let _ = writeln!(
-            out,
-            "brightstaff_llm_upstream_duration_seconds_count{{{}}} {}",
-            row.labels, s.count
+        histogram(
+            &mut out,
+            "brightstaff_llm_upstream_duration_seconds",
+            &row.labels,
+            &row.duration,
         );
     }
 
     resilience(&mut out, gw);
+    if let Some(router) = &gw.router {
+        router.metrics.render(&mut out);
+    }
 
     family(
         &mut out,

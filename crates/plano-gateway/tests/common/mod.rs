@@ -49,16 +49,34 @@ impl Harness {
 
     /// `n` mocks (at least one) standing for `n` providers; see the module docs.
     pub async fn start_mocks(yaml: &str, n: usize) -> Harness {
+        Self::start_mocks_env(yaml, n, &[]).await
+    }
+
+    /// [`Harness::start_mocks`] with environment variables for the config (values may name
+    /// `{mockN}`). Every other variable reads `key-<name>`, except `PLANO_ROUTER_URL`, unset.
+    pub async fn start_mocks_env(yaml: &str, n: usize, vars: &[(&str, &str)]) -> Harness {
         let mut mocks = Vec::new();
         let mut text = yaml.to_string();
+        let mut vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         for i in 0..n.max(1) {
             let m = MockLlm::start().await.expect("mock starts");
-            text = text.replace(&format!("{{mock{i}}}"), &m.base_url());
+            let tag = format!("{{mock{i}}}");
+            text = text.replace(&tag, &m.base_url());
+            for (_, v) in vars.iter_mut() {
+                *v = v.replace(&tag, &m.base_url());
+            }
             mocks.push(m);
         }
         let first = mocks.remove(0);
         text = text.replace("{mock}", &first.base_url());
-        let env = |name: &str| Some(format!("key-{}", name.to_ascii_lowercase()));
+        let env = move |name: &str| match vars.iter().find(|(k, _)| k == name) {
+            Some((_, v)) => Some(v.clone()),
+            None if name == "PLANO_ROUTER_URL" => None,
+            None => Some(format!("key-{}", name.to_ascii_lowercase())),
+        };
         Self::serve(&text, &env, first, mocks).await
     }
 
@@ -127,6 +145,15 @@ impl Harness {
     /// POSTs a JSON body to `/v1/messages`.
     pub async fn messages(&self, body: &serde_json::Value) -> reqwest::Response {
         self.post("/v1/messages").json(body).send().await.unwrap()
+    }
+
+    /// The Prometheus text of the metrics listener, now.
+    pub async fn scrape(&self) -> String {
+        let resp = self.http.get(&self.metrics_url).send().await;
+        resp.expect("metrics listener answers")
+            .text()
+            .await
+            .expect("metrics body")
     }
 
     pub fn get(&self, path: &str) -> reqwest::RequestBuilder {

@@ -188,6 +188,29 @@ impl RetryPlan {
         })
     }
 
+    /// The plan of a routed request whose provider has no `retry_policy`: the route's models
+    /// are its failover chain (spec §14.5). Each candidate gets one attempt, on 429, 5xx,
+    /// timeouts and transport failures, with a short jittered backoff.
+    pub fn route_chain(candidates: usize, budget: Duration) -> Self {
+        let rule = Rule {
+            strategy: RetryStrategy::DifferentProvider,
+            max_attempts: u32::try_from(candidates).unwrap_or(u32::MAX).max(1),
+        };
+        RetryPlan {
+            codes: Vec::new(),
+            default: rule,
+            timeout: rule,
+            retry_408: true,
+            backoff: Backoff {
+                apply_to: BackoffScope::All,
+                base: Duration::from_millis(50),
+                max: Duration::from_secs(1),
+                jitter: true,
+            },
+            budget,
+        }
+    }
+
     /// The rule for a failure, `None` when it is not retried.
     pub fn rule(&self, failure: Failure) -> Option<Rule> {
         match failure {

@@ -35,9 +35,15 @@ fn stream_null_false_and_absent() {
         RequestScan {
             model: None,
             stream: None,
+            routing_preferences: false,
             open_brace: 0,
             empty: true
         }
+    );
+    assert!(
+        scan_request(br#"{"model":"m","routing_preferences":[]}"#)
+            .unwrap()
+            .routing_preferences
     );
     assert_eq!(
         scan_request(br#"{"stream":"yes"}"#),

@@ -1,0 +1,271 @@
+//! Counters of preference routing: decisions per route and per selected model, router
+//! failures by cause, router latency, skipped router calls, routing-API outcomes and
+//! session-cache events.
+//!
+//! Rows are preallocated from the config (one per route, one per provider) like every other
+//! series, so the label sets are bounded by the config and recording is atomic adds only.
+//! Upstream's families keep their names (`brightstaff_router_*`, `brightstaff_routing_service_*`,
+//! `brightstaff_session_cache_*`, spec §9.4); what upstream has no family for is `plano_router_*`.
+
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use plano_config::Provider;
+
+use super::Histogram;
+use super::render::{escape, family, histogram};
+
+/// Where a decision was made: the `route` label of `brightstaff_router_decisions_total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DecisionKind {
+    /// A proxied LLM request.
+    Llm = 0,
+    /// The routing decision API (`/routing/v1/*`).
+    Routing = 1,
+}
+
+const KINDS: [&str; 2] = ["llm", "routing"];
+
+/// Why the router gave no usable answer; the `reason` label of `plano_router_failures_total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RouterFailure {
+    Timeout = 0,
+    /// The router could not be reached, or its response broke off.
+    Unreachable = 1,
+    /// A non-2xx answer.
+    Status = 2,
+    /// A 2xx answer that is not a chat completion with a route list.
+    Unparsable = 3,
+    /// Not asked: the router's circuit is open after repeated failures.
+    CoolingDown = 4,
+}
+
+impl RouterFailure {
+    pub fn label(self) -> &'static str {
+        FAILURES[self as usize]
+    }
+}
+
+const FAILURES: [&str; 5] = [
+    "timeout",
+    "unreachable",
+    "status",
+    "unparsable",
+    "cooling_down",
+];
+
+/// `brightstaff_routing_service_requests_total{outcome}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ServiceOutcome {
+    DecisionServed = 0,
+    NoCandidates = 1,
+    PolicyError = 2,
+}
+
+const OUTCOMES: [&str; 3] = ["decision_served", "no_candidates", "policy_error"];
+
+/// `brightstaff_session_cache_events_total{outcome}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CacheEvent {
+    Hit = 0,
+    Miss = 1,
+    Store = 2,
+    Error = 3,
+    StoreError = 4,
+}
+
+const CACHE_EVENTS: [&str; 5] = ["hit", "miss", "store", "error", "store_error"];
+
+#[derive(Debug)]
+pub(crate) struct RoutingMetrics {
+    /// `route="…"` per configured route, then the last row for "no route".
+    route_labels: Box<[String]>,
+    per_route: Box<[AtomicU64]>,
+    /// `selected_model="…"` per provider.
+    model_labels: Box<[String]>,
+    /// `[kind][provider][fallback]`.
+    decisions: [Box<[[AtomicU64; 2]]>; 2],
+    duration: [Histogram; 2],
+    failures: [AtomicU64; 5],
+    skips_not_user_turn: AtomicU64,
+    service: [AtomicU64; 3],
+    cache: [AtomicU64; 5],
+}
+
+impl RoutingMetrics {
+    pub fn new(routes: &[&str], providers: &[Provider]) -> Self {
+        let mut route_labels: Vec<String> = routes
+            .iter()
+            .map(|r| format!("route=\"{}\"", escape(r)))
+            .collect();
+        route_labels.push("route=\"none\"".to_owned());
+        let per_route = route_labels.iter().map(|_| AtomicU64::new(0)).collect();
+        let model_labels: Box<[String]> = providers
+            .iter()
+            .map(|p| format!("selected_model=\"{}\"", escape(&p.model)))
+            .collect();
+        let grid = || {
+            model_labels
+                .iter()
+                .map(|_| [AtomicU64::new(0), AtomicU64::new(0)])
+                .collect::<Box<[_]>>()
+        };
+        RoutingMetrics {
+            route_labels: route_labels.into_boxed_slice(),
+            per_route,
+            decisions: [grid(), grid()],
+            model_labels,
+            duration: Default::default(),
+            failures: Default::default(),
+            skips_not_user_turn: AtomicU64::new(0),
+            service: Default::default(),
+            cache: Default::default(),
+        }
+    }
+
+    /// A decision: the route index (`None`: no route) and the provider dispatched to.
+    /// `fallback` is true when no route matched or the router failed.
+    pub fn decision(
+        &self,
+        kind: DecisionKind,
+        route: Option<usize>,
+        provider: Option<usize>,
+        fallback: bool,
+    ) {
+        let last = self.per_route.len() - 1;
+        let r = route.map_or(last, |i| i.min(last));
+        self.per_route[r].fetch_add(1, Ordering::Relaxed);
+        if let Some(row) = provider.and_then(|p| self.decisions[kind as usize].get(p)) {
+            row[usize::from(fallback)].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Time spent asking the router (also on failure).
+    pub fn router_latency(&self, kind: DecisionKind, took: Duration) {
+        self.duration[kind as usize].observe(took);
+    }
+
+    pub fn failure(&self, why: RouterFailure) {
+        self.failures[why as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn skipped_not_user_turn(&self) {
+        self.skips_not_user_turn.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn service(&self, outcome: ServiceOutcome) {
+        self.service[outcome as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn cache(&self, event: CacheEvent) {
+        self.cache[event as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Router failures so far, all causes (for tests and the start-up probe).
+    pub fn failures_total(&self) -> u64 {
+        self.failures
+            .iter()
+            .map(|c| c.load(Ordering::Relaxed))
+            .sum()
+    }
+
+    pub fn render(&self, out: &mut String) {
+        family(
+            out,
+            "brightstaff_router_decisions_total",
+            "counter",
+            "Routing decisions by where they were made, the model selected, and whether the request fell back (no route or router failure).",
+        );
+        for (k, kind) in KINDS.iter().enumerate() {
+            for (label, row) in self.model_labels.iter().zip(self.decisions[k].iter()) {
+                for (f, fallback) in ["false", "true"].iter().enumerate() {
+                    let n = row[f].load(Ordering::Relaxed);
+                    if n > 0 {
+                        let _ = writeln!(
+                            out,
+                            "brightstaff_router_decisions_total{{route=\"{kind}\",{label},fallback=\"{fallback}\"}} {n}"
+                        );
+                    }
+                }
+            }
+        }
+        family(
+            out,
+            "plano_route_decisions_total",
+            "counter",
+            "Routing decisions per configured route (route=\"none\": no route matched or the router failed).",
+        );
+        for (label, n) in self.route_labels.iter().zip(self.per_route.iter()) {
+            let _ = writeln!(
+                out,
+                "plano_route_decisions_total{{{label}}} {}",
+                n.load(Ordering::Relaxed)
+            );
+        }
+        family(
+            out,
+            "brightstaff_router_decision_duration_seconds",
+            "histogram",
+            "Time spent asking the router model.",
+        );
+        for (k, kind) in KINDS.iter().enumerate() {
+            histogram(
+                out,
+                "brightstaff_router_decision_duration_seconds",
+                &format!("route=\"{kind}\""),
+                &self.duration[k],
+            );
+        }
+        family(
+            out,
+            "plano_router_failures_total",
+            "counter",
+            "Router calls that gave no usable answer; the request went on without a route.",
+        );
+        for (label, n) in FAILURES.iter().zip(&self.failures) {
+            let _ = writeln!(
+                out,
+                "plano_router_failures_total{{reason=\"{label}\"}} {}",
+                n.load(Ordering::Relaxed)
+            );
+        }
+        family(
+            out,
+            "brightstaff_router_skips_total",
+            "counter",
+            "Router calls skipped (route_on_user_only replayed the session's model).",
+        );
+        let _ = writeln!(
+            out,
+            "brightstaff_router_skips_total{{reason=\"not_user_turn\"}} {}",
+            self.skips_not_user_turn.load(Ordering::Relaxed)
+        );
+        family(
+            out,
+            "brightstaff_routing_service_requests_total",
+            "counter",
+            "Routing decision API requests by outcome.",
+        );
+        for (label, n) in OUTCOMES.iter().zip(&self.service) {
+            let _ = writeln!(
+                out,
+                "brightstaff_routing_service_requests_total{{outcome=\"{label}\"}} {}",
+                n.load(Ordering::Relaxed)
+            );
+        }
+        family(
+            out,
+            "brightstaff_session_cache_events_total",
+            "counter",
+            "Session-affinity cache reads and writes by outcome.",
+        );
+        for (label, n) in CACHE_EVENTS.iter().zip(&self.cache) {
+            let _ = writeln!(
+                out,
+                "brightstaff_session_cache_events_total{{outcome=\"{label}\"}} {}",
+                n.load(Ordering::Relaxed)
+            );
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! Preference-aligned routing (spec §4): a small router model reads the conversation and names
+//! the configured route (`routing_preferences`: name, description, ordered models) that fits the
+//! latest user intent; the request goes to that route's first model, and the route's other
+//! models become its failover chain. A route with `selection_policy.prefer` has its models put
+//! cheapest- or fastest-first by live metrics before that (`feed`).
+//!
+//! What this gateway guarantees beyond upstream:
+//! - **Routing never fails a request.** A router that times out, refuses the connection,
+//!   answers non-2xx or answers something unparsable is logged and counted
+//!   (`plano_router_failures_total`), and the request goes on to the model it asked for (or the
+//!   `default: true` provider when it named none). The call is bounded by
+//!   `routing.router_timeout` (default [`DEFAULT_ROUTER_TIMEOUT`]).
+//! - **Deterministic prompts.** Routes are listed in config order.
+//! - Both answer shapes (`{"route": ["a"]}` and the Arch-Router `{"route": "a"}`) are accepted;
+//!   the prompt flavor follows the router model (`plano_router::Flavor::for_model`) unless
+//!   `routing.router_flavor` says otherwise.
+//!
+//! The router is a provider of the config, so its call runs through the same attempt code as
+//! any request (URL rules, auth, translation to its API, its own `retry_policy`), in a scope of
+//! its own so that it does not show up as the request's provider in the access log.
+//!
+//! # Layout
+//! - this file: the [`Router`] built at start-up and [`Router::decide`], the decision for one
+//!   request;
+//! - `call`: the router call itself;
+//! - `session`: session keys, the binding store, and the session router (spec §4.6–4.7);
+//! - `feed`: the live price and latency tables `prefer` ranks by (spec §4.4, §1.8);
+//! - `api`: the routing decision API (`/routing/v1/*`, spec §4.5).
+
+pub(crate) mod api;
+mod call;
+mod feed;
+mod session;
+
+use std::borrow::Cow;
+use std::time::{Duration, Instant};
+
+use http::{HeaderMap, HeaderValue};
+use plano_catalog::Api;
+use plano_config::{Config, Provider, SelectionPreference};
+use plano_router::{Conversation, Flavor, InlinePreference, RouteDesc};
+
+use crate::metrics::{DecisionKind, RoutingMetrics};
+use crate::resolve::{ResolveError, Resolver};
+use crate::state::Gateway;
+
+pub(crate) use session::Sessions;
+
+/// How long a request waits for the router before it goes on without a route.
+pub const DEFAULT_ROUTER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A model a route (or a session) can dispatch to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub provider: usize,
+    /// The model id sent upstream.
+    pub model: Box<str>,
+    /// The name as the config (or the session binding) writes it; what the routing API lists.
+    pub written: Box<str>,
+}
+
+/// A configured route with its models resolved once.
+#[derive(Debug, Clone)]
+struct Route {
+    name: String,
+    description: String,
+    targets: Vec<Target>,
+    /// `selection_policy.prefer` (inline preferences have none).
+    prefer: SelectionPreference,
+}
+
+/// The router of a gateway, when the config has one (see `plano_config::RouterModel`).
+#[derive(Debug)]
+pub(crate) struct Router {
+    pub provider: usize,
+    pub model: Box<str>,
+    flavor: Flavor,
+    context_tokens: usize,
+    timeout: Duration,
+    routes: Vec<Route>,
+    feed: feed::Feed,
+    pub sessions: Sessions,
+    pub metrics: RoutingMetrics,
+}
+
+/// What routing decided for one request.
+#[derive(Debug, Default)]
+pub(crate) struct Decision {
+    /// The matched (or replayed) route.
+    pub route: Option<String>,
+    /// Where to send the request first, then the rest of the route's models in rank order.
+    /// Empty: no route — the request goes where it asked.
+    pub targets: Vec<Target>,
+    /// The session's id (`X-Model-Affinity` or `implicit:<hash>`).
+    pub session_id: Option<String>,
+    /// The session was warm (and its prefix unchanged) when the decision was made.
+    pub pinned: bool,
+    /// The session moved to another model this turn.
+    pub switched: bool,
+    /// Why the router gave no answer, when it failed.
+    pub router_error: Option<String>,
+}
+
+/// The request as routing sees it.
+pub(crate) struct RoutingInput<'a> {
+    pub api: Api,
+    pub headers: &'a HeaderMap,
+    /// The body as the provider will see it (inline preferences already removed).
+    pub body: &'a [u8],
+    /// The alias-resolved model the client asked for: the session's "lane".
+    pub lane: &'a str,
+    /// Where the request goes without a route.
+    pub fallback: Option<Target>,
+    /// Per-request `routing_preferences` from the body, replacing the config's.
+    pub inline: Option<Vec<InlinePreference>>,
+    pub request_id: &'a HeaderValue,
+    pub kind: DecisionKind,
+}
+
+impl Router {
+    pub fn new(config: &Config, providers: &[Provider], resolver: &Resolver) -> Option<Router> {
+        let spec = config.router.as_ref()?;
+        let routes: Vec<Route> = config
+            .routing_preferences
+            .iter()
+            .map(|p| Route {
+                name: p.name.clone(),
+                description: p.description.clone(),
+                targets: resolve_models(&p.name, &p.models, providers, resolver),
+                prefer: p.prefer,
+            })
+            .collect();
+        let flavor = config
+            .routing
+            .router_flavor
+            .as_deref()
+            .and_then(Flavor::parse)
+            .unwrap_or_else(|| Flavor::for_model(&spec.model));
+        let context_tokens = config
+            .overrides
+            .orchestrator_model_context_length
+            .map_or_else(|| flavor.default_context_tokens(), |c| c as usize);
+        let names: Vec<&str> = routes.iter().map(|r| r.name.as_str()).collect();
+        if let Some(p) = providers.get(spec.provider)
+            && p.internal
+            && p.base_url.is_none()
+        {
+            tracing::info!(
+                "routing with Katanemo's hosted router ({}); set PLANO_ROUTER_URL or overrides.llm_routing_model to use your own",
+                p.spec.default_origin.unwrap_or("built-in")
+            );
+        }
+        Some(Router {
+            provider: spec.provider,
+            model: spec.model.as_str().into(),
+            flavor,
+            context_tokens,
+            timeout: config
+                .routing
+                .router_timeout
+                .unwrap_or(DEFAULT_ROUTER_TIMEOUT),
+            metrics: RoutingMetrics::new(&names, providers),
+            sessions: Sessions::new(config),
+            feed: feed::Feed::new(config),
+            routes,
+        })
+    }
+
+    /// Whether a request with (or without) inline preferences has anything to route on.
+    pub fn routes_anything(&self, inline: bool) -> bool {
+        inline || !self.routes.is_empty()
+    }
+
+    /// Decides where one request goes. Never fails: without an answer the decision is "no
+    /// route" and the request keeps its own model.
+    pub async fn decide(&self, gw: &Gateway, input: RoutingInput<'_>) -> Decision {
+        let routes: Cow<'_, [Route]> = match &input.inline {
+            Some(prefs) => Cow::Owned(
+                prefs
+                    .iter()
+                    .map(|p| Route {
+                        name: p.name.clone(),
+                        description: p.description.clone(),
+                        targets: resolve_models(&p.name, &p.models, &gw.providers, &gw.resolver),
+                        prefer: SelectionPreference::None,
+                    })
+                    .filter(|r| !r.targets.is_empty())
+                    .collect(),
+            ),
+            None => Cow::Borrowed(&self.routes),
+        };
+        let mut decision = Decision::default();
+        if routes.is_empty() {
+            return decision;
+        }
+        let conv = match plano_router::conversation(input.api, input.body) {
+            Ok(c) => c,
+            Err(err) => {
+                tracing::debug!(error = %err, "request not routed: no conversation to route on");
+                return decision;
+            }
+        };
+        let key = self.sessions.key(input.headers, &conv, true);
+        decision.session_id = key.as_ref().map(|k| k.id.clone());
+        let binding = match &key {
+            Some(k) => self.sessions.load(k, &self.metrics).await,
+            None => None,
+        };
+        let now = session::now();
+
+        // route_on_user_only: a tool result or an assistant tail replays the session's model.
+        let mut chosen: Option<(Option<usize>, Option<String>, Vec<Target>)> = None;
+        if self.sessions.route_on_user_only
+            && !conv.is_user_turn()
+            && let (Some(k), Some(b)) = (&key, &binding)
+            && let Some(anchor) = session::replayable(b, now, k.prefix_hash, input.lane)
+            && let Ok(r) = gw.resolver.resolve(&gw.providers, Some(anchor))
+        {
+            self.metrics.skipped_not_user_turn();
+            tracing::info!(model = %anchor, "router skipped: not a user turn; replaying the session's model");
+            let target = Target {
+                provider: r.provider,
+                model: r.upstream_model.as_ref().into(),
+                written: anchor.into(),
+            };
+            let route_index = b
+                .route_name
+                .as_deref()
+                .and_then(|n| routes.iter().position(|r| r.name == n));
+            chosen = Some((route_index, b.route_name.clone(), vec![target]));
+        }
+        let (route_index, route_name, targets) = match chosen {
+            Some(c) => c,
+            None => {
+                let (index, error) = self.ask(gw, &routes, &conv, &input).await;
+                decision.router_error = error;
+                match index {
+                    Some(i) => (
+                        Some(i),
+                        Some(routes[i].name.clone()),
+                        self.feed.order(
+                            gw.upstreams.get(self.provider).map(|u| &u.client),
+                            &routes[i].name,
+                            routes[i].prefer,
+                            &routes[i].targets,
+                        ),
+                    ),
+                    None => (None, None, Vec::new()),
+                }
+            }
+        };
+        decision.route = route_name;
+
+        // The session router: record the turn; without a routing budget it follows the router.
+        if let Some(k) = &key {
+            let candidate = targets.first().or(input.fallback.as_ref());
+            if let Some(candidate) = candidate {
+                let anchor = session::anchor_name(&gw.providers, candidate);
+                let (next, pinned, switched) = session::settle(
+                    binding.as_ref(),
+                    now,
+                    k.prefix_hash,
+                    &anchor,
+                    input.lane,
+                    decision.route.as_deref(),
+                );
+                decision.pinned = pinned;
+                decision.switched = switched;
+                self.sessions.save(k, next, &self.metrics).await;
+            }
+        }
+        let dispatched = targets.first().or(input.fallback.as_ref());
+        self.metrics.decision(
+            input.kind,
+            route_index,
+            dispatched.map(|t| t.provider),
+            route_index.is_none(),
+        );
+        decision.targets = targets;
+        decision
+    }
+
+    /// Asks the router; returns the first known route it named, and the failure if it failed.
+    async fn ask(
+        &self,
+        gw: &Gateway,
+        routes: &[Route],
+        conv: &Conversation,
+        input: &RoutingInput<'_>,
+    ) -> (Option<usize>, Option<String>) {
+        let descs: Vec<RouteDesc<'_>> = routes
+            .iter()
+            .map(|r| RouteDesc {
+                name: &r.name,
+                description: &r.description,
+            })
+            .collect();
+        let prompt = plano_router::build_prompt(self.flavor, &descs, conv, self.context_tokens);
+        let started = Instant::now();
+        let answer = call::ask(gw, self, &prompt, self.timeout, input.request_id).await;
+        let took = started.elapsed();
+        self.metrics.router_latency(input.kind, took);
+        let names = match answer {
+            Ok(names) => names,
+            Err(failure) => {
+                self.metrics.failure(failure.kind);
+                tracing::warn!(
+                    router = %gw.providers[self.provider].name,
+                    reason = failure.kind.label(),
+                    response_time_ms = took.as_millis() as u64,
+                    "router failed, routing to the requested model: {}",
+                    failure.message
+                );
+                return (None, Some(failure.message));
+            }
+        };
+        let mut first = None;
+        for name in &names {
+            match routes.iter().position(|r| r.name == *name) {
+                Some(i) if first.is_none() => first = Some(i),
+                Some(_) => {}
+                None => tracing::warn!(route = %name, "router named an unknown route; ignored"),
+            }
+        }
+        let models: Vec<&str> = first
+            .map(|i| routes[i].targets.iter().map(|t| &*t.written).collect())
+            .unwrap_or_default();
+        tracing::info!(
+            "plano-orchestrator determined routes: {:?}, selected route: {}, models: {:?}, response_time_ms={}",
+            names,
+            first.map_or("none", |i| routes[i].name.as_str()),
+            models,
+            took.as_millis()
+        );
+        if names.len() > 1 && first.is_some() {
+            tracing::debug!("multiple intents, using the first known route");
+        }
+        (first, None)
+    }
+}
+
+/// Where a request goes without a route, and its lane (the alias-resolved model it named).
+/// A request that names no model, or names the router itself, falls back to the `default: true`
+/// provider.
+pub(crate) fn fallback<'a>(
+    gw: &'a Gateway,
+    router: &Router,
+    requested: Option<&'a str>,
+) -> (&'a str, Result<Target, ResolveError>) {
+    let requested = requested.filter(|m| !m.is_empty());
+    let lane = requested.map_or("", |m| gw.resolver.alias(m));
+    let names_router = gw.providers.get(router.provider).is_some_and(|p| {
+        !lane.is_empty() && (lane == p.name || lane == p.model || lane == p.model_id)
+    });
+    let asked = if names_router { None } else { requested };
+    let target = gw.resolver.resolve(&gw.providers, asked).map(|r| Target {
+        provider: r.provider,
+        model: r.upstream_model.as_ref().into(),
+        written: match asked {
+            Some(_) => lane.into(),
+            None => gw.providers[r.provider].name.as_str().into(),
+        },
+    });
+    (lane, target)
+}
+
+/// A route's models → targets, in the order written. A name that does not resolve (only
+/// possible for inline preferences; the config is validated) is dropped with a warning.
+fn resolve_models(
+    route: &str,
+    models: &[String],
+    providers: &[Provider],
+    resolver: &Resolver,
+) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::with_capacity(models.len());
+    for m in models {
+        match resolver.resolve(providers, Some(m)) {
+            Ok(r) => {
+                let t = Target {
+                    provider: r.provider,
+                    model: r.upstream_model.as_ref().into(),
+                    written: m.as_str().into(),
+                };
+                if !out
+                    .iter()
+                    .any(|o| o.provider == t.provider && o.model == t.model)
+                {
+                    out.push(t);
+                }
+            }
+            Err(_) => {
+                tracing::warn!(route = %route, model = %m, "route model is not configured; ignored")
+            }
+        }
+    }
+    out
+}

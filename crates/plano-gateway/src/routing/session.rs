@@ -1,0 +1,349 @@
+//! Session affinity (spec §4.6–4.7): which session a request belongs to, what the session
+//! remembers (a `plano_state::Binding`), and the session router's verdict for this turn.
+//!
+//! - **Key.** `X-Model-Affinity` when the client sends it (always honoured); otherwise, when
+//!   implicit affinity is on (`prompt_caching` with `session_affinity`, or `route_on_user_only`
+//!   with routes to route on) and the request is not `x-plano-cache: off`, an implicit key
+//!   hashed from the tenant, system text, tool names and first user message. A tenant header
+//!   (`routing.session_cache.tenant_header`) prefixes the stored key.
+//! - **Store.** In memory (bounded, TTL) by default; Redis with `session_cache.type: redis`,
+//!   connected on first use. Redis errors **fail open**: a failed read is a miss, a failed
+//!   write is logged and counted — a session cache never fails a request.
+//! - **Verdict** ([`settle`], pure): a binding is *warm* for [`WARM_WINDOW`] after its last
+//!   use, unless the prompt prefix drifted. Without a routing budget the session follows the
+//!   router (as upstream does); the binding records the turn either way, which is what
+//!   `route_on_user_only` replays and what the routing API reports as `pinned`/`switched`.
+//!   Writes are fire-and-forget so they never add latency.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use http::{HeaderMap, HeaderName};
+use plano_config::{Config, Provider};
+use plano_router::Conversation;
+use plano_state::{Binding, SessionStore};
+use tokio::sync::OnceCell;
+
+use super::Target;
+use crate::metrics::{CacheEvent, RoutingMetrics};
+
+/// Every provider's prompt cache stays warm this long after a request (spec §4.6).
+pub(crate) const WARM_WINDOW: Duration = Duration::from_secs(300);
+
+pub static X_MODEL_AFFINITY: HeaderName = HeaderName::from_static("x-model-affinity");
+pub static X_PLANO_CACHE: HeaderName = HeaderName::from_static("x-plano-cache");
+
+/// Default capacity of the in-memory store.
+const DEFAULT_CAPACITY: usize = 10_000;
+
+/// A request's session.
+#[derive(Debug)]
+pub(crate) struct SessionKey {
+    /// What the client and the routing API see.
+    pub id: String,
+    /// The key in the store (`<tenant>:<id>` with a tenant).
+    store_key: String,
+    /// Hash of tenant, system text and tool names (drift detection).
+    pub prefix_hash: Option<u64>,
+}
+
+#[derive(Debug)]
+enum Store {
+    Memory(SessionStore),
+    /// Connected on first use; a failed connection is retried on the next request.
+    Redis {
+        url: plano_config::Secret,
+        conn: OnceCell<SessionStore>,
+    },
+}
+
+#[derive(Debug)]
+pub(crate) struct Sessions {
+    store: Arc<Store>,
+    tenant_header: Option<HeaderName>,
+    /// Implicit keys are derived (spec §4.6 "implicit affinity is enabled").
+    implicit: bool,
+    pub route_on_user_only: bool,
+}
+
+impl Sessions {
+    pub fn new(config: &Config) -> Self {
+        let cache = config.routing.session_cache.as_ref();
+        let store = match cache.and_then(|c| c.url.clone()) {
+            Some(url) if cache.is_some_and(|c| c.kind == "redis") => Store::Redis {
+                url,
+                conn: OnceCell::new(),
+            },
+            _ => Store::Memory(SessionStore::memory(
+                config
+                    .routing
+                    .session_max_entries
+                    .map_or(DEFAULT_CAPACITY, |n| n as usize),
+            )),
+        };
+        let caching = &config.prompt_caching;
+        Sessions {
+            store: Arc::new(store),
+            tenant_header: cache
+                .and_then(|c| c.tenant_header.as_deref())
+                .and_then(|h| HeaderName::from_bytes(h.as_bytes()).ok()),
+            implicit: (caching.enabled && caching.session_affinity)
+                || config.routing.route_on_user_only
+                || config.routing.routing_budget.is_some(),
+            route_on_user_only: config.routing.route_on_user_only,
+        }
+    }
+
+    /// The request's session, if it has one. `has_routes`: there are preferences to route on
+    /// (implicit keys for `route_on_user_only` only make sense then).
+    pub fn key(
+        &self,
+        headers: &HeaderMap,
+        conv: &Conversation,
+        has_routes: bool,
+    ) -> Option<SessionKey> {
+        let tenant = self
+            .tenant_header
+            .as_ref()
+            .and_then(|h| headers.get(h))
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let cache_off = headers
+            .get(&X_PLANO_CACHE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("off"));
+        let prefix_hash = if cache_off {
+            None
+        } else {
+            plano_router::prefix_hash(tenant, conv)
+        };
+        let explicit = headers
+            .get(&X_MODEL_AFFINITY)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty() && v.len() <= 256);
+        let id = match explicit {
+            Some(id) => id.to_owned(),
+            None if self.implicit && has_routes && !cache_off => {
+                plano_router::session_key(tenant, conv)?
+            }
+            None => return None,
+        };
+        let store_key = if tenant.is_empty() {
+            id.clone()
+        } else {
+            format!("{tenant}:{id}")
+        };
+        Some(SessionKey {
+            id,
+            store_key,
+            prefix_hash,
+        })
+    }
+
+    /// The session's binding; a store error is a miss.
+    pub async fn load(&self, key: &SessionKey, metrics: &RoutingMetrics) -> Option<Binding> {
+        let store = match store(&self.store).await {
+            Ok(s) => s,
+            Err(err) => {
+                metrics.cache(CacheEvent::Error);
+                tracing::warn!(error = %err, "session cache unavailable; continuing without affinity");
+                return None;
+            }
+        };
+        match store.get(&key.store_key).await {
+            Ok(Some(b)) => {
+                metrics.cache(CacheEvent::Hit);
+                Some(b)
+            }
+            Ok(None) => {
+                metrics.cache(CacheEvent::Miss);
+                None
+            }
+            Err(err) => {
+                metrics.cache(CacheEvent::Error);
+                tracing::warn!(error = %err, "session cache read failed; treated as a miss");
+                None
+            }
+        }
+    }
+
+    /// Writes the binding in the background (a write never delays the request).
+    pub async fn save(&self, key: &SessionKey, binding: Binding, metrics: &RoutingMetrics) {
+        if let Store::Memory(s) = &*self.store {
+            // In-process: it completes at once, cheaper than a task.
+            match s.put(&key.store_key, &binding, WARM_WINDOW).await {
+                Ok(()) => metrics.cache(CacheEvent::Store),
+                Err(_) => metrics.cache(CacheEvent::StoreError),
+            }
+            return;
+        }
+        let store = self.store.clone();
+        let k = key.store_key.clone();
+        // Counted before the write completes: the outcome is only logged.
+        metrics.cache(CacheEvent::Store);
+        tokio::spawn(async move {
+            let result = match self::store(&store).await {
+                Ok(s) => s.put(&k, &binding, WARM_WINDOW).await,
+                Err(e) => Err(e),
+            };
+            if let Err(err) = result {
+                tracing::warn!(error = %err, "session cache write failed");
+            }
+        });
+    }
+}
+
+async fn store(s: &Store) -> Result<&SessionStore, plano_state::StoreError> {
+    match s {
+        Store::Memory(m) => Ok(m),
+        Store::Redis { url, conn } => {
+            conn.get_or_try_init(|| SessionStore::redis(url.expose()))
+                .await
+        }
+    }
+}
+
+pub(crate) fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// How a binding names its model: the provider's name, or `prefix/model` for a wildcard
+/// provider (whose name is `prefix/*`). Either resolves back to the same target.
+pub(crate) fn anchor_name(providers: &[Provider], t: &Target) -> String {
+    match providers.get(t.provider) {
+        Some(p) if p.wildcard => format!("{}/{}", p.prefix, t.model),
+        Some(p) => p.name.clone(),
+        None => t.written.to_string(),
+    }
+}
+
+fn is_warm(b: &Binding, now: u64, prefix_hash: Option<u64>) -> bool {
+    let recent = now.saturating_sub(b.last_used) <= WARM_WINDOW.as_secs();
+    let drift = b.prefix_hash.is_some() && prefix_hash.is_some() && b.prefix_hash != prefix_hash;
+    recent && !drift
+}
+
+/// The model to replay on a non-user turn (spec §4.7): the binding must be warm, unchanged in
+/// prefix, and of the same lane (a side call on another model must not inherit the loop's).
+pub(crate) fn replayable<'b>(
+    b: &'b Binding,
+    now: u64,
+    prefix_hash: Option<u64>,
+    lane: &str,
+) -> Option<&'b str> {
+    (b.requested_model == lane && is_warm(b, now, prefix_hash)).then_some(b.anchor_model.as_str())
+}
+
+/// The session router without a budget: the turn goes to `candidate`; returns the binding to
+/// store and (`pinned`, `switched`).
+pub(crate) fn settle(
+    previous: Option<&Binding>,
+    now: u64,
+    prefix_hash: Option<u64>,
+    candidate: &str,
+    lane: &str,
+    route: Option<&str>,
+) -> (Binding, bool, bool) {
+    let warm = previous.is_some_and(|b| is_warm(b, now, prefix_hash));
+    let mut next = match previous {
+        Some(b) if warm => b.clone(),
+        Some(b) => {
+            // A new episode; the history survives a cold binding but not a drifted prefix.
+            let drifted =
+                b.prefix_hash.is_some() && prefix_hash.is_some() && b.prefix_hash != prefix_hash;
+            Binding {
+                default_model: candidate.to_owned(),
+                history: if drifted {
+                    Vec::new()
+                } else {
+                    b.history.clone()
+                },
+                ..Binding::default()
+            }
+        }
+        None => Binding {
+            default_model: candidate.to_owned(),
+            ..Binding::default()
+        },
+    };
+    let switched = warm && next.anchor_model != candidate;
+    if switched {
+        next.switches = next.switches.saturating_add(1);
+    }
+    next.anchor_model = candidate.to_owned();
+    next.requested_model = lane.to_owned();
+    next.route_name = route.map(str::to_owned);
+    next.prefix_hash = prefix_hash;
+    next.last_used = now;
+    let cached = next.cached_tokens;
+    next.touch_history(candidate, now, cached);
+    (next, warm, switched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bound(anchor: &str, last_used: u64, prefix: Option<u64>) -> Binding {
+        Binding {
+            anchor_model: anchor.into(),
+            default_model: anchor.into(),
+            requested_model: "lane".into(),
+            prefix_hash: prefix,
+            last_used,
+            ..Binding::default()
+        }
+    }
+
+    #[test]
+    fn a_new_session_starts_an_episode() {
+        let (b, pinned, switched) = settle(None, 1000, Some(7), "a", "lane", Some("code"));
+        assert!(!pinned && !switched);
+        assert_eq!(b.anchor_model, "a");
+        assert_eq!(b.default_model, "a");
+        assert_eq!(b.route_name.as_deref(), Some("code"));
+        assert_eq!(b.last_used, 1000);
+        assert_eq!(b.history.len(), 1);
+    }
+
+    #[test]
+    fn warm_same_model_stays_pinned() {
+        let prev = bound("a", 1000, Some(7));
+        let (b, pinned, switched) = settle(Some(&prev), 1100, Some(7), "a", "lane", None);
+        assert!(pinned && !switched);
+        assert_eq!(b.switches, 0);
+    }
+
+    #[test]
+    fn warm_other_model_follows_the_router() {
+        let prev = bound("a", 1000, Some(7));
+        let (b, pinned, switched) = settle(Some(&prev), 1100, Some(7), "b", "lane", None);
+        assert!(pinned && switched);
+        assert_eq!(b.anchor_model, "b");
+        assert_eq!(b.default_model, "a", "same episode");
+        assert_eq!(b.switches, 1);
+    }
+
+    #[test]
+    fn cold_or_drifted_starts_over() {
+        let prev = bound("a", 1000, Some(7));
+        let (b, pinned, switched) = settle(Some(&prev), 1000 + 301, Some(7), "b", "lane", None);
+        assert!(!pinned && !switched);
+        assert_eq!(b.default_model, "b");
+        let (b, pinned, _) = settle(Some(&prev), 1001, Some(8), "b", "lane", None);
+        assert!(!pinned);
+        assert_eq!(b.history.len(), 1, "drift clears the history");
+    }
+
+    #[test]
+    fn replay_needs_warmth_the_same_prefix_and_the_same_lane() {
+        let b = bound("a", 1000, Some(7));
+        assert_eq!(replayable(&b, 1200, Some(7), "lane"), Some("a"));
+        assert_eq!(replayable(&b, 1301, Some(7), "lane"), None, "cold");
+        assert_eq!(replayable(&b, 1200, Some(8), "lane"), None, "drift");
+        assert_eq!(replayable(&b, 1200, Some(7), "other"), None, "side call");
+    }
+}
