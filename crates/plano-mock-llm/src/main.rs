@@ -3,8 +3,12 @@
 //!
 //! ```text
 //! plano-mock-llm [--addr IP] [--port N] [--stream-chunks N] [--chunk-delay-ms D]
-//!                [--no-record] [--threads N]
+//!                [--no-record] [--threads N] [--router MODEL --route KEYWORD=ROUTE ...]
 //! ```
+//!
+//! `--router MODEL` turns on router mode: requests for `MODEL` are answered
+//! `{"route": ["ROUTE"]}` for the first `--route KEYWORD=ROUTE` whose keyword is in the
+//! conversation, `{"route": []}` otherwise — a stand-in for a Plano router model.
 //!
 //! Prints `listening on http://ADDR` on stdout once bound (harnesses parse that line), then
 //! serves until Ctrl-C/SIGINT. Per-request faults come from `x-mock-*` headers; recorded
@@ -18,7 +22,7 @@ use std::time::Duration;
 use plano_mock_llm::MockLlm;
 
 const USAGE: &str = "usage: plano-mock-llm [--addr IP] [--port N] [--stream-chunks N] \
-[--chunk-delay-ms D] [--no-record] [--threads N]";
+[--chunk-delay-ms D] [--no-record] [--threads N] [--router MODEL --route KEYWORD=ROUTE ...]";
 
 struct Args {
     addr: IpAddr,
@@ -27,6 +31,8 @@ struct Args {
     chunk_delay: Option<Duration>,
     record: bool,
     threads: Option<usize>,
+    router: Option<String>,
+    routes: Vec<(String, String)>,
 }
 
 fn value<T: std::str::FromStr>(flag: &str, v: Option<String>) -> Result<T, String> {
@@ -43,6 +49,8 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
         chunk_delay: None,
         record: true,
         threads: None,
+        router: None,
+        routes: Vec::new(),
     };
     while let Some(flag) = it.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -60,6 +68,14 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Option<Args>, Stri
             }
             "--threads" => args.threads = Some(value(&flag, next())?),
             "--no-record" => args.record = false,
+            "--router" => args.router = Some(value(&flag, next())?),
+            "--route" => {
+                let rule: String = value(&flag, next())?;
+                let (k, r) = rule
+                    .split_once('=')
+                    .ok_or_else(|| format!("--route wants KEYWORD=ROUTE, got {rule:?}"))?;
+                args.routes.push((k.to_owned(), r.to_owned()));
+            }
             "-h" | "--help" => return Ok(None),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -108,6 +124,12 @@ async fn serve(args: Args) -> ExitCode {
     mock.set_recording(args.record);
     mock.set_default_stream_chunks(args.stream_chunks);
     mock.set_default_chunk_delay(args.chunk_delay);
+    if let Some(model) = &args.router {
+        mock.serve_router(
+            model,
+            args.routes.iter().map(|(k, r)| (k.as_str(), r.as_str())),
+        );
+    }
 
     let mut out = std::io::stdout().lock();
     // Flush explicitly: stdout is a pipe under a harness, hence block-buffered.
@@ -149,5 +171,21 @@ mod tests {
         assert!(parse("--port").is_err());
         assert!(parse("--bogus").is_err());
         assert!(parse("--help").unwrap().is_none());
+    }
+
+    #[test]
+    fn router_flags() {
+        let a = parse("--router Plano-Orchestrator --route python=code --route=capital=quick")
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.router.as_deref(), Some("Plano-Orchestrator"));
+        assert_eq!(
+            a.routes,
+            vec![
+                ("python".into(), "code".into()),
+                ("capital".into(), "quick".into())
+            ]
+        );
+        assert!(parse("--route nokeyword").is_err());
     }
 }

@@ -4,18 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::temp_dir;
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("planoai-agent-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn config(dir: &Path, port: u16) -> PathBuf {
     let file = dir.join("config.yaml");
@@ -87,7 +84,7 @@ fn run(path: &Path, args: &[&str]) -> Output {
 
 #[test]
 fn missing_agent_binary_names_the_install_command() {
-    let dir = temp_dir("missing");
+    let dir = temp_dir("agent-missing");
     let file = config(&dir, healthz_listener());
     let out = run(&dir, &["claude", file.to_str().unwrap()]);
     assert!(!out.status.success());
@@ -108,7 +105,7 @@ fn missing_agent_binary_names_the_install_command() {
 
 #[test]
 fn a_stopped_listener_is_reported_with_the_command_to_start_it() {
-    let dir = temp_dir("stopped");
+    let dir = temp_dir("agent-stopped");
     let bin = fake_agent(&dir, "claude");
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -134,7 +131,7 @@ fn a_stopped_listener_is_reported_with_the_command_to_start_it() {
 
 #[test]
 fn claude_is_launched_pointed_at_the_listener() {
-    let dir = temp_dir("claude");
+    let dir = temp_dir("agent-claude");
     let bin = fake_agent(&dir, "claude");
     let port = healthz_listener();
     let file = config(&dir, port);
@@ -175,7 +172,7 @@ fn claude_is_launched_pointed_at_the_listener() {
 
 #[test]
 fn codex_is_launched_with_the_v1_base_url() {
-    let dir = temp_dir("codex");
+    let dir = temp_dir("agent-codex");
     let bin = fake_agent(&dir, "codex");
     let port = healthz_listener();
     let file = config(&dir, port);

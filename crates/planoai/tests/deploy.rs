@@ -4,6 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{free_port, temp_dir};
+
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
@@ -42,20 +46,9 @@ fn configmap_config() -> String {
 }
 
 fn write_config(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("planoai-deploy-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("config.yaml");
+    let file = temp_dir(&format!("deploy-{name}")).join("config.yaml");
     std::fs::write(&file, configmap_config()).unwrap();
     file
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[test]

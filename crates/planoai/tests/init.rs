@@ -4,15 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("planoai-init-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::temp_dir;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 /// Runs `planoai` in `dir` with stdin closed (so never a terminal).
 fn planoai(dir: &Path, args: &[&str]) -> (bool, String, String) {
@@ -31,7 +28,7 @@ fn planoai(dir: &Path, args: &[&str]) -> (bool, String, String) {
 
 #[test]
 fn template_to_output_then_refuse_then_force() {
-    let dir = temp_dir("force");
+    let dir = temp_dir("init-force");
     let (ok, stdout, stderr) = planoai(
         &dir,
         &[
@@ -72,7 +69,7 @@ fn template_to_output_then_refuse_then_force() {
 
 #[test]
 fn default_output_is_config_yaml_in_the_current_directory() {
-    let dir = temp_dir("default");
+    let dir = temp_dir("init-default");
     let (ok, _, stderr) = planoai(&dir, &["init", "--template", "filter_chain_guardrails"]);
     assert!(ok, "{stderr}");
     let written = std::fs::read_to_string(dir.join("config.yaml")).unwrap();
@@ -83,7 +80,7 @@ fn default_output_is_config_yaml_in_the_current_directory() {
 
 #[test]
 fn without_a_terminal_or_a_choice_init_fails_and_says_what_to_pass() {
-    let dir = temp_dir("notty");
+    let dir = temp_dir("init-notty");
     let (ok, _, stderr) = planoai(&dir, &["init"]);
     assert!(!ok);
     assert!(
@@ -95,7 +92,7 @@ fn without_a_terminal_or_a_choice_init_fails_and_says_what_to_pass() {
 
 #[test]
 fn unknown_template_list_and_usage_errors() {
-    let dir = temp_dir("misc");
+    let dir = temp_dir("init-misc");
     let (ok, _, stderr) = planoai(&dir, &["init", "--template", "nope"]);
     assert!(!ok);
     assert!(stderr.contains("Unknown template: nope"), "{stderr}");

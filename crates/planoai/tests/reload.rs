@@ -5,31 +5,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
+use common::{Gateway, free_port, temp_dir};
 use plano_mock_llm::{MockLlm, Reply};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("planoai-reload-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// One model listener on `port`, `openai/gpt-4o` at `base_url` with `$RELOAD_TEST_KEY`.
 fn config(port: u16, base_url: &str) -> String {
@@ -37,96 +19,6 @@ fn config(port: u16, base_url: &str) -> String {
         "version: v0.4.0\nlisteners:\n  - type: model\n    name: llm\n    address: 127.0.0.1\n    port: {port}\n\
          model_providers:\n  - model: openai/gpt-4o\n    access_key: $RELOAD_TEST_KEY\n    base_url: {base_url}\n    default: true\n"
     )
-}
-
-/// `planoai up --foreground` with its stderr (the gateway log) collected; `extra` flags, or
-/// `--metrics-port 0` when there are none.
-struct Gateway {
-    child: Child,
-    log: Arc<Mutex<String>>,
-}
-
-impl Gateway {
-    async fn start(config: &Path, extra: &[&str]) -> Gateway {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_planoai"))
-            .args(["up", "--foreground"])
-            .arg(config)
-            .args(if extra.is_empty() {
-                &["--metrics-port", "0"]
-            } else {
-                extra
-            })
-            .env("RELOAD_TEST_KEY", "sk-reload")
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-        let sink = log.clone();
-        tokio::spawn(async move {
-            while let Ok(Some(line)) = stderr.next_line().await {
-                let mut log = sink.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        // The listener banner on stdout means it is serving; keep draining stdout (access
-        // lines) afterwards.
-        let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = tokio::time::timeout(Duration::from_secs(20), stdout.next_line())
-            .await
-            .expect("listener banner")
-            .unwrap()
-            .unwrap_or_default();
-        if !first.contains("listener 'llm'") {
-            tokio::time::sleep(Duration::from_millis(200)).await;
-            panic!("no listener banner: {first:?}\n{}", log.lock().unwrap());
-        }
-        tokio::spawn(async move { while let Ok(Some(_)) = stdout.next_line().await {} });
-        Gateway { child, log }
-    }
-
-    fn hup(&self) {
-        kill(
-            Pid::from_raw(self.child.id().unwrap() as i32),
-            Signal::SIGHUP,
-        )
-        .unwrap();
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// Waits until the log holds `needle` `n` times (reloads are counted by their outcome).
-    async fn wait_for(&self, needle: &str, n: usize) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.log().matches(needle).count() < n {
-            assert!(
-                Instant::now() < deadline,
-                "no {n}× '{needle}' in the log:\n{}",
-                self.log()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    /// SIGTERM, then the exit status must be success (the drain worked).
-    async fn stop(mut self) {
-        kill(
-            Pid::from_raw(self.child.id().unwrap() as i32),
-            Signal::SIGTERM,
-        )
-        .unwrap();
-        let status = tokio::time::timeout(Duration::from_secs(20), self.child.wait())
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(status.success(), "exit status {status:?}\n{}", self.log());
-    }
 }
 
 async fn chat(client: &reqwest::Client, port: u16) -> reqwest::Response {
@@ -145,7 +37,7 @@ async fn sighup_swaps_in_the_rewritten_config() {
         MockLlm::start().await.unwrap(),
         MockLlm::start().await.unwrap(),
     );
-    let dir = temp_dir("swap");
+    let dir = temp_dir("reload-swap");
     let file = dir.join("config.yaml");
     let port = free_port();
     let metrics_port = free_port();
@@ -213,7 +105,7 @@ async fn a_stream_in_flight_survives_a_valid_and_an_invalid_reload() {
         MockLlm::start().await.unwrap(),
         MockLlm::start().await.unwrap(),
     );
-    let dir = temp_dir("stream");
+    let dir = temp_dir("reload-stream");
     let file = dir.join("config.yaml");
     let port = free_port();
     std::fs::write(&file, config(port, &a.base_url())).unwrap();
@@ -300,7 +192,7 @@ async fn a_listener_port_change_is_refused_and_the_old_port_keeps_serving() {
         MockLlm::start().await.unwrap(),
         MockLlm::start().await.unwrap(),
     );
-    let dir = temp_dir("port");
+    let dir = temp_dir("reload-port");
     let file = dir.join("config.yaml");
     let (port, new_port) = (free_port(), free_port());
     std::fs::write(&file, config(port, &a.base_url())).unwrap();
@@ -359,7 +251,7 @@ async fn reload_verb_reports_the_outcome_of_the_detached_gateway() {
         MockLlm::start().await.unwrap(),
         MockLlm::start().await.unwrap(),
     );
-    let dir = temp_dir("verb");
+    let dir = temp_dir("reload-verb");
     let home = dir.join("home");
     let file = dir.join("config.yaml");
     let port = free_port();

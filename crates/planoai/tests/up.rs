@@ -4,6 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{free_port, temp_dir};
+
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -11,26 +15,11 @@ use plano_mock_llm::MockLlm;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("planoai-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 #[tokio::test]
 async fn up_serves_then_drains_on_sigterm() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mock = MockLlm::start().await.unwrap();
-    let dir = temp_dir("up");
+    let dir = temp_dir("up-up");
     let port = free_port();
     std::fs::write(
         dir.join("config.yaml"),
@@ -91,7 +80,7 @@ async fn up_serves_then_drains_on_sigterm() {
 
 #[tokio::test]
 async fn up_refuses_a_config_with_missing_variables() {
-    let dir = temp_dir("missing");
+    let dir = temp_dir("up-missing");
     std::fs::write(
         dir.join("config.yaml"),
         "version: v0.4.0\nlisteners:\n  - type: model\n    name: llm\n    port: 0\n\

@@ -5,6 +5,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::temp_dir;
+
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -26,13 +30,6 @@ const KEY_VARS: &[&str] = &[
     "EDENAI_API_KEY",
 ];
 
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("planoai-zero-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 fn planoai(dir: &std::path::Path, home: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_planoai"));
     cmd.current_dir(dir).env("PLANO_HOME", home);
@@ -45,7 +42,7 @@ fn planoai(dir: &std::path::Path, home: &std::path::Path) -> Command {
 #[tokio::test]
 async fn up_in_an_empty_directory_serves_the_zero_config_default() {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let dir = temp_dir("serve");
+    let dir = temp_dir("zero-serve");
     let home = dir.join("home");
     let empty = dir.join("project");
     std::fs::create_dir_all(&empty).unwrap();
@@ -103,7 +100,7 @@ async fn up_in_an_empty_directory_serves_the_zero_config_default() {
 
 #[tokio::test]
 async fn a_missing_named_file_is_an_error_not_zero_config() {
-    let dir = temp_dir("named");
+    let dir = temp_dir("zero-named");
     let home = dir.join("home");
     let out = planoai(&dir, &home)
         .args(["up", "--foreground", "missing.yaml"])
