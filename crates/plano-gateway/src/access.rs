@@ -84,6 +84,10 @@ pub(crate) struct Record {
     ended: bool,
     /// The response's `content-length`: hyper stops polling once that many bytes went out.
     length: Option<u64>,
+    /// A 2xx event stream (SSE): counted in flight, and timed to its first bytes.
+    streaming: bool,
+    /// Time to the first body bytes handed to the client.
+    first_data: Option<Duration>,
 }
 
 impl Record {
@@ -111,6 +115,8 @@ impl Record {
             facts,
             ended: false,
             length: None,
+            streaming: false,
+            first_data: None,
         }
     }
 
@@ -118,6 +124,12 @@ impl Record {
     pub fn head<B>(&mut self, resp: &Response<B>) {
         self.head = Some((resp.status().as_u16(), self.start.elapsed()));
         let h = resp.headers();
+        self.streaming = resp.status().is_success()
+            && h.get(http::header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+        if self.streaming {
+            self.gw.metrics.stream(true);
+        }
         self.length = h
             .get(http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok()?.parse().ok());
@@ -166,7 +178,16 @@ impl Record {
                 cache_read: u.cached_input_tokens,
             });
             gw.metrics.upstream(p, s, total, tokens);
+            if self.streaming
+                && let Some(t) = self.first_data
+            {
+                gw.metrics.first_token(p, t);
+            }
         }
+        if self.streaming {
+            gw.metrics.stream(false);
+        }
+        let ttft = self.first_data.filter(|_| self.streaming);
         tracing::info!(
             target: "plano::access",
             listener = %self.listener,
@@ -181,6 +202,7 @@ impl Record {
             tokens_in = %Show(usage.map(|u| u.input_tokens)),
             tokens_out = %Show(usage.map(|u| u.output_tokens)),
             ttfb_ms = %Show(self.head.map(|(_, t)| Ms(t))),
+            ttft_ms = %Show(ttft.map(Ms)),
             duration_ms = %Ms(total),
             completed = self.ended,
             request_id = %Clean(self.request_id.to_str().unwrap_or("-")),
@@ -229,6 +251,9 @@ impl Body for AccessBody {
             Poll::Ready(None) => this.record.ended = true,
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(data) = frame.data_ref() {
+                    if this.sent == 0 && !data.is_empty() && this.record.first_data.is_none() {
+                        this.record.first_data = Some(this.record.start.elapsed());
+                    }
                     this.sent += data.len() as u64;
                 }
             }

@@ -10,6 +10,7 @@
 //! the resilience counters the gateway already keeps are exported as `plano_upstream_*`.
 
 mod histogram;
+mod process;
 mod render;
 mod routing;
 mod serve;
@@ -90,6 +91,8 @@ struct ProviderRow {
     requests: [AtomicU64; 5],
     tokens: [AtomicU64; 3],
     duration: Histogram,
+    /// Streams only: from the request's arrival to the first body bytes sent to the client.
+    ttft: Histogram,
 }
 
 /// Every counter of a running gateway.
@@ -98,6 +101,8 @@ pub(crate) struct Metrics {
     /// `[handler][method][status class]`.
     http: [[[AtomicU64; 5]; 5]; 6],
     in_flight: [AtomicI64; 6],
+    /// Streamed responses being sent right now.
+    streams_in_flight: AtomicI64,
     providers: Box<[ProviderRow]>,
 }
 
@@ -133,12 +138,14 @@ impl Metrics {
                     requests: Default::default(),
                     tokens: Default::default(),
                     duration: Histogram::default(),
+                    ttft: Histogram::default(),
                 }
             })
             .collect();
         Metrics {
             http: Default::default(),
             in_flight: Default::default(),
+            streams_in_flight: AtomicI64::new(0),
             providers: rows,
         }
     }
@@ -153,6 +160,19 @@ impl Metrics {
         if let Some(s) = status {
             self.http[handler as usize][method_index(method)][class_index(s)]
                 .fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A streamed response started (its head went out) or ended.
+    pub fn stream(&self, started: bool) {
+        let d = if started { 1 } else { -1 };
+        self.streams_in_flight.fetch_add(d, Ordering::Relaxed);
+    }
+
+    /// A stream served by `provider` sent its first bytes `after` the request arrived.
+    pub fn first_token(&self, provider: usize, after: Duration) {
+        if let Some(row) = self.providers.get(provider) {
+            row.ttft.observe(after);
         }
     }
 

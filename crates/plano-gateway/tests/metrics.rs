@@ -229,3 +229,49 @@ async fn failover_counters_are_exported_per_provider() {
         .sum();
     assert_eq!(served, 1.0, "{text}");
 }
+
+#[tokio::test]
+async fn streams_in_flight_time_to_first_token_and_process_families() {
+    let h = Harness::start(TWO_PROVIDERS).await;
+    // A slow stream: in flight while it plays, then timed to its first bytes.
+    h.mock.enqueue(
+        Reply::text("one two three four")
+            .with_stream_chunks(4)
+            .with_chunk_delay(Duration::from_millis(150)),
+    );
+    let mut r = h
+        .post("/v1/chat/completions")
+        .json(&json!({"model": "openai/gpt-4o", "stream": true,
+                      "messages": [{"role": "user", "content": "hi"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let _first = r.chunk().await.unwrap();
+    scrape_until(&h, "plano_streams_in_flight", 1.0).await;
+    while r.chunk().await.unwrap().is_some() {}
+    let text = scrape_until(&h, "plano_streams_in_flight", 0.0).await;
+    let ttft = r#"brightstaff_llm_time_to_first_token_seconds_count{provider="openai",model="gpt-4o"}"#;
+    assert_eq!(value(&text, ttft), Some(1.0), "{text}");
+    // A non-streaming request is not timed as a stream.
+    let r = h
+        .chat(&json!({"model": "openai/gpt-4o", "messages": [{"role": "user", "content": "hi"}]}))
+        .await;
+    r.text().await.unwrap();
+    let text = scrape_until(
+        &h,
+        r#"brightstaff_llm_upstream_requests_total{provider="openai",model="gpt-4o",status_class="2xx"}"#,
+        2.0,
+    )
+    .await;
+    assert_eq!(value(&text, ttft), Some(1.0));
+    for family in [
+        "process_resident_memory_bytes",
+        "process_cpu_seconds_total",
+        "process_open_fds",
+        "process_start_time_seconds",
+    ] {
+        let v = value(&text, family).unwrap_or_else(|| panic!("{family} in:\n{text}"));
+        assert!(v > 0.0, "{family} = {v}");
+    }
+}

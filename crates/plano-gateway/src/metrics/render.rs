@@ -134,10 +134,39 @@ pub(crate) fn render(gw: &Gateway) -> String {
         );
     }
 
+    family(
+        &mut out,
+        "brightstaff_llm_time_to_first_token_seconds",
+        "histogram",
+        "Streams: time from the request's arrival until its first bytes went to the client.",
+    );
+    for row in m.providers.iter() {
+        histogram(
+            &mut out,
+            "brightstaff_llm_time_to_first_token_seconds",
+            &row.labels,
+            &row.ttft,
+        );
+    }
+
+    family(
+        &mut out,
+        "plano_streams_in_flight",
+        "gauge",
+        "Streamed responses being sent right now.",
+    );
+    let _ = writeln!(
+        out,
+        "plano_streams_in_flight {}",
+        m.streams_in_flight.load(Ordering::Relaxed)
+    );
+
     resilience(&mut out, gw);
     if let Some(router) = &gw.router {
         router.metrics.render(&mut out);
     }
+
+    super::process::render(&mut out);
 
     family(
         &mut out,
