@@ -61,8 +61,13 @@ async fn one_line_per_request_with_its_fields() {
     let tokens_in: u64 = field(l, "tokens_in").parse().expect("tokens_in known");
     let tokens_out: u64 = field(l, "tokens_out").parse().expect("tokens_out known");
     assert!(tokens_in > 0 && tokens_out > 0, "{l}");
-    let ttft: f64 = field(l, "ttft_ms").parse().expect("a stream is timed to its first bytes");
-    assert!(ttft <= field(l, "duration_ms").parse::<f64>().unwrap(), "{l}");
+    let ttft: f64 = field(l, "ttft_ms")
+        .parse()
+        .expect("a stream is timed to its first bytes");
+    assert!(
+        ttft <= field(l, "duration_ms").parse::<f64>().unwrap(),
+        "{l}"
+    );
 
     // 3: an unknown model: a 400 without a provider or attempt.
     let r = h.chat(&json!({"model": "nope/nope", "messages": []})).await;

@@ -251,7 +251,8 @@ async fn streams_in_flight_time_to_first_token_and_process_families() {
     scrape_until(&h, "plano_streams_in_flight", 1.0).await;
     while r.chunk().await.unwrap().is_some() {}
     let text = scrape_until(&h, "plano_streams_in_flight", 0.0).await;
-    let ttft = r#"brightstaff_llm_time_to_first_token_seconds_count{provider="openai",model="gpt-4o"}"#;
+    let ttft =
+        r#"brightstaff_llm_time_to_first_token_seconds_count{provider="openai",model="gpt-4o"}"#;
     assert_eq!(value(&text, ttft), Some(1.0), "{text}");
     // A non-streaming request is not timed as a stream.
     let r = h
