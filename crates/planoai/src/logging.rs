@@ -12,6 +12,7 @@
 mod access_layer;
 mod access_writer;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use tracing_subscriber::filter::{LevelFilter, Targets};
@@ -41,7 +42,11 @@ pub fn init(verbose: bool, access: Option<AccessSink>) -> Option<AccessGuard> {
     let not_access = Targets::new()
         .with_default(LevelFilter::TRACE)
         .with_target(ACCESS_TARGET, LevelFilter::OFF);
+    // Colours only for a person at a terminal: a detached gateway's stderr is its log file,
+    // and `NO_COLOR` (https://no-color.org) turns them off everywhere.
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let main = tracing_subscriber::fmt::layer()
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .with_filter(not_access)
         .with_filter(filter);

@@ -119,6 +119,10 @@ async fn up_detached_logs_down() {
         stdout.contains("no spans are exported"),
         "--with-tracing says it is a no-op: {stdout}"
     );
+    assert!(
+        !stdout.contains('\u{1b}'),
+        "no terminal colour codes in the log file: {stdout}"
+    );
 
     let (ok, stdout, _) = planoai(&home, &["down"]);
     assert!(ok);
