@@ -23,7 +23,9 @@ use plano_config::Provider;
 
 pub(crate) use histogram::Histogram;
 pub(crate) use render::render;
-pub(crate) use routing::{CacheEvent, DecisionKind, RouterFailure, RoutingMetrics, ServiceOutcome};
+pub(crate) use routing::{
+    CacheEvent, DecisionKind, RouterFailure, RoutingMetrics, ServiceOutcome, SwitchReason,
+};
 pub(crate) use serve::respond;
 
 /// What a model-listener request was for: the `handler` label.

@@ -24,10 +24,13 @@
 //!   request;
 //! - `call`: the router call itself;
 //! - `session`: session keys, the binding store, and the session router (spec §4.6–4.7);
+//! - `budget`: the routing budget, which keeps a warm session on its model when a switch would
+//!   cost more than it may spend (spec §4.8);
 //! - `feed`: the live price and latency tables `prefer` ranks by (spec §4.4, §1.8);
 //! - `api`: the routing decision API (`/routing/v1/*`, spec §4.5).
 
 pub(crate) mod api;
+mod budget;
 mod call;
 mod feed;
 mod session;
@@ -38,9 +41,10 @@ use std::time::{Duration, Instant};
 use http::{HeaderMap, HeaderValue};
 use plano_catalog::Api;
 use plano_config::{Config, Provider, SelectionPreference};
-use plano_router::{Conversation, Flavor, InlinePreference, RouteDesc};
+use plano_router::{Conversation, Flavor, InlinePreference, RouteDesc, ranking};
 
-use crate::metrics::{DecisionKind, RoutingMetrics};
+use self::budget::{Budget, Rates};
+use crate::metrics::{DecisionKind, RoutingMetrics, SwitchReason};
 use crate::resolve::{ResolveError, Resolver};
 use crate::state::Gateway;
 
@@ -79,6 +83,8 @@ pub(crate) struct Router {
     timeout: Duration,
     routes: Vec<Route>,
     feed: feed::Feed,
+    /// `routing.routing_budget`; a request's header may set or override it.
+    budget: Option<Budget>,
     pub sessions: Sessions,
     pub metrics: RoutingMetrics,
 }
@@ -162,6 +168,11 @@ impl Router {
             metrics: RoutingMetrics::new(&names, providers),
             sessions: Sessions::new(config),
             feed: feed::Feed::new(config),
+            budget: config
+                .routing
+                .routing_budget
+                .as_ref()
+                .map(Budget::from_config),
             routes,
         })
     }
@@ -200,7 +211,8 @@ impl Router {
                 return decision;
             }
         };
-        let key = self.sessions.key(input.headers, &conv, true);
+        let budget = Budget::for_request(self.budget.as_ref(), input.headers);
+        let key = self.sessions.key(input.headers, &conv, budget.is_some());
         decision.session_id = key.as_ref().map(|k| k.id.clone());
         let binding = match &key {
             Some(k) => self.sessions.load(k, &self.metrics).await,
@@ -229,7 +241,7 @@ impl Router {
                 .and_then(|n| routes.iter().position(|r| r.name == n));
             chosen = Some((route_index, b.route_name.clone(), vec![target]));
         }
-        let (route_index, route_name, targets) = match chosen {
+        let (mut route_index, route_name, mut targets) = match chosen {
             Some(c) => c,
             None => {
                 let (index, error) = self.ask(gw, &routes, &conv, &input).await;
@@ -251,22 +263,71 @@ impl Router {
         };
         decision.route = route_name;
 
-        // The session router: record the turn; without a routing budget it follows the router.
+        // The session router: record the turn; a warm session follows the router unless a
+        // routing budget keeps it on its anchor.
         if let Some(k) = &key {
             let candidate = targets.first().or(input.fallback.as_ref());
             if let Some(candidate) = candidate {
-                let anchor = session::anchor_name(&gw.providers, candidate);
-                let (next, pinned, switched) = session::settle(
-                    binding.as_ref(),
+                let name = session::anchor_name(&gw.providers, candidate);
+                let costs = budget.as_ref().map(|_| {
+                    self.feed
+                        .costs(gw.upstreams.get(self.provider).map(|u| &u.client))
+                });
+                let discount = budget.map_or(0.0, |b| b.cache_read_discount);
+                let prices = |model: &str| -> Option<Rates> {
+                    let table = costs.as_deref()?;
+                    ranking::lookup(table, model).map(|c| Rates::new(c, discount))
+                };
+                let turn = session::Turn {
                     now,
-                    k.prefix_hash,
-                    &anchor,
-                    input.lane,
-                    decision.route.as_deref(),
-                );
-                decision.pinned = pinned;
-                decision.switched = switched;
-                self.sessions.save(k, next, &self.metrics).await;
+                    prefix_hash: k.prefix_hash,
+                    candidate: &name,
+                    lane: input.lane,
+                    route: decision.route.as_deref(),
+                    context_tokens: budget::estimate_tokens(&conv),
+                };
+                let mut settled =
+                    session::settle(binding.as_ref(), &turn, budget.as_ref(), &prices);
+                if settled.retained() {
+                    match retain(gw, &settled.binding.anchor_model, &mut targets) {
+                        Some(()) => {
+                            let kept = settled.binding.route_name.clone();
+                            route_index = kept
+                                .as_deref()
+                                .and_then(|n| routes.iter().position(|r| r.name == n));
+                            if let (Some(b), Some(r)) = (&budget, &settled.ruling) {
+                                log_retained(b, r, &settled.binding, &name, &decision);
+                            }
+                            decision.route = kept;
+                        }
+                        None => {
+                            // The anchor is no longer configured (a reload removed it): the
+                            // session cannot stay, so it follows the router.
+                            tracing::warn!(
+                                anchor = %settled.binding.anchor_model,
+                                "session anchor no longer resolves; following the router"
+                            );
+                            settled = session::settle(binding.as_ref(), &turn, None, &prices);
+                        }
+                    }
+                }
+                if let Some(r) = &settled.ruling {
+                    self.metrics.switch(r.reason);
+                    if r.reason != SwitchReason::SameAnchor && r.reason != SwitchReason::OverCap {
+                        tracing::debug!(
+                            anchor = %binding.as_ref().map_or("", |b| b.anchor_model.as_str()),
+                            candidate = %name,
+                            reason = r.reason.label(),
+                            switch_cost_in_usd = r.cost_usd,
+                            switch_spend_in_usd = settled.binding.switch_spend_usd,
+                            baseline_in_usd = settled.binding.baseline_usd,
+                            "session switch allowed"
+                        );
+                    }
+                }
+                decision.pinned = settled.pinned;
+                decision.switched = settled.switched;
+                self.sessions.save(k, settled.binding, &self.metrics).await;
             }
         }
         let dispatched = targets.first().or(input.fallback.as_ref());
@@ -362,6 +423,55 @@ pub(crate) fn fallback<'a>(
         },
     });
     (lane, target)
+}
+
+/// Puts the session's anchor first in `targets` (moved if the route lists it, inserted if
+/// not), the rest staying its failover chain. `None`: the anchor no longer resolves.
+fn retain(gw: &Gateway, anchor: &str, targets: &mut Vec<Target>) -> Option<()> {
+    let r = gw.resolver.resolve(&gw.providers, Some(anchor)).ok()?;
+    let listed = targets
+        .iter()
+        .position(|t| t.provider == r.provider && *t.model == *r.upstream_model);
+    let target = match listed {
+        Some(i) => targets.remove(i),
+        None => Target {
+            provider: r.provider,
+            model: r.upstream_model.as_ref().into(),
+            written: anchor.into(),
+        },
+    };
+    targets.insert(0, target);
+    Some(())
+}
+
+/// The log line of a switch the budget vetoed (spec §4.8), with the counterfactual route when
+/// `record_counterfactual` asks for it.
+fn log_retained(
+    budget: &Budget,
+    ruling: &budget::Ruling,
+    kept: &plano_state::Binding,
+    candidate: &str,
+    decision: &Decision,
+) {
+    let counterfactual = budget
+        .record_counterfactual
+        .then(|| match decision.route.as_deref() {
+            Some(route) if !route.is_empty() && route != "none" => {
+                format!("{candidate} ({route})")
+            }
+            _ => candidate.to_owned(),
+        });
+    tracing::info!(
+        anchor = %kept.anchor_model,
+        candidate = %candidate,
+        switch_cost_in_usd = ruling.cost_usd,
+        switch_spend_in_usd = kept.switch_spend_usd,
+        overhead_ceiling_in_usd = ruling.ceiling_usd,
+        baseline_in_usd = kept.baseline_usd,
+        candidate_warm_tokens = ruling.candidate_warm_tokens,
+        counterfactual_route = counterfactual.as_deref(),
+        "switch vetoed: it would exceed the session's switch-spend cap; retaining the anchor"
+    );
 }
 
 /// A route's models → targets, in the order written. A name that does not resolve (only

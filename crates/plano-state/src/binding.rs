@@ -32,6 +32,15 @@ pub struct Binding {
     /// Estimated context size in tokens, refined from real usage after the response.
     #[serde(default)]
     pub cached_tokens: u64,
+    /// The episode's never-switch baseline in USD: what reading the context from the cache of
+    /// `default_model` has cost over the episode's warm turns. A routing budget caps switch
+    /// spending at a percentage of it (spec §4.8).
+    #[serde(default)]
+    pub baseline_usd: f64,
+    /// USD spent on paid model switches in the episode (re-reading the context uncached).
+    /// Only ever grows within an episode: a cheaper switch is free but refunds nothing.
+    #[serde(default)]
+    pub switch_spend_usd: f64,
     /// Model switches in the current episode.
     #[serde(default)]
     pub switches: u32,
@@ -116,13 +125,26 @@ mod tests {
 
     #[test]
     fn reads_minimal_and_unknown_fields() {
-        // A record from a gateway that knew fewer fields, or more (e.g. cost fields).
+        // A record from a gateway that knew fewer fields, or more (e.g. upstream's
+        // `session_cost_usd`).
         let json = r#"{"anchor_model":"a/x","default_model":"a/x","requested_model":"x",
-                       "last_used":7,"baseline_usd":0.5}"#;
+                       "last_used":7,"session_cost_usd":0.5}"#;
         let b: Binding = serde_json::from_str(json).unwrap();
         assert_eq!(b.last_used, 7);
         assert_eq!(b.switches, 0);
+        assert_eq!((b.baseline_usd, b.switch_spend_usd), (0.0, 0.0));
         assert!(b.history.is_empty());
+    }
+
+    #[test]
+    fn budget_totals_round_trip() {
+        let mut b = binding();
+        b.baseline_usd = 0.03;
+        b.switch_spend_usd = 0.0015;
+        let json = serde_json::to_string(&b).unwrap();
+        assert!(json.contains(r#""baseline_usd":0.03"#), "{json}");
+        let back: Binding = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, b);
     }
 
     #[test]

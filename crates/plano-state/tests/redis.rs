@@ -45,6 +45,8 @@ fn binding(anchor: &str, last_used: u64) -> Binding {
         prefix_hash: Some(0xdead_beef_cafe_f00d),
         last_used,
         cached_tokens: 1234,
+        baseline_usd: 0.25,
+        switch_spend_usd: 0.0125,
         switches: 1,
         history: Vec::new(),
     };

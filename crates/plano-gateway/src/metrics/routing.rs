@@ -1,6 +1,6 @@
 //! Counters of preference routing: decisions per route and per selected model, router
-//! failures by cause, router latency, skipped router calls, routing-API outcomes and
-//! session-cache events.
+//! failures by cause, router latency, skipped router calls, routing-API outcomes,
+//! session-cache events and the session router's switch verdicts.
 //!
 //! Rows are preallocated from the config (one per route, one per provider) like every other
 //! series, so the label sets are bounded by the config and recording is atomic adds only.
@@ -77,6 +77,54 @@ pub(crate) enum CacheEvent {
 
 const CACHE_EVENTS: [&str; 5] = ["hit", "miss", "store", "error", "store_error"];
 
+/// Why the session router let a warm session switch models or kept it on its anchor: the
+/// `reason` label of `brightstaff_session_switch_decisions_total` (spec §4.6, §4.8). The
+/// `decision` label follows from it: only `over_cap` retains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SwitchReason {
+    /// The router chose the session's anchor.
+    SameAnchor = 0,
+    /// No budget, or the switch costs nothing.
+    Free = 1,
+    /// A paid switch the budget can afford.
+    WithinCap = 2,
+    /// A paid switch the budget cannot afford: the anchor is kept.
+    OverCap = 3,
+    /// The cost table lacks one of the two models: the switch is allowed.
+    NoPricing = 4,
+}
+
+const SWITCH_REASONS: [&str; 5] = [
+    "same_anchor",
+    "free",
+    "within_cap",
+    "over_cap",
+    "no_pricing",
+];
+
+impl SwitchReason {
+    const ALL: [SwitchReason; 5] = [
+        SwitchReason::SameAnchor,
+        SwitchReason::Free,
+        SwitchReason::WithinCap,
+        SwitchReason::OverCap,
+        SwitchReason::NoPricing,
+    ];
+
+    pub fn label(self) -> &'static str {
+        SWITCH_REASONS[self as usize]
+    }
+
+    /// `allowed` or `retained`.
+    pub fn decision(self) -> &'static str {
+        if self == SwitchReason::OverCap {
+            "retained"
+        } else {
+            "allowed"
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) struct RoutingMetrics {
     /// `route="…"` per configured route, then the last row for "no route".
@@ -91,6 +139,8 @@ pub(crate) struct RoutingMetrics {
     skips_not_user_turn: AtomicU64,
     service: [AtomicU64; 3],
     cache: [AtomicU64; 5],
+    /// Indexed by [`SwitchReason`].
+    switches: [AtomicU64; 5],
 }
 
 impl RoutingMetrics {
@@ -121,6 +171,7 @@ impl RoutingMetrics {
             skips_not_user_turn: AtomicU64::new(0),
             service: Default::default(),
             cache: Default::default(),
+            switches: Default::default(),
         }
     }
 
@@ -160,6 +211,11 @@ impl RoutingMetrics {
 
     pub fn cache(&self, event: CacheEvent) {
         self.cache[event as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The session router's verdict on a warm turn.
+    pub fn switch(&self, reason: SwitchReason) {
+        self.switches[reason as usize].fetch_add(1, Ordering::Relaxed);
     }
 
     /// Router failures so far, all causes (for tests and the start-up probe).
@@ -264,6 +320,21 @@ impl RoutingMetrics {
             let _ = writeln!(
                 out,
                 "brightstaff_session_cache_events_total{{outcome=\"{label}\"}} {}",
+                n.load(Ordering::Relaxed)
+            );
+        }
+        family(
+            out,
+            "brightstaff_session_switch_decisions_total",
+            "counter",
+            "Session-router verdicts on warm turns: the router's model allowed, or the session's anchor retained by the routing budget.",
+        );
+        for (reason, n) in SwitchReason::ALL.iter().zip(&self.switches) {
+            let _ = writeln!(
+                out,
+                "brightstaff_session_switch_decisions_total{{decision=\"{}\",reason=\"{}\"}} {}",
+                reason.decision(),
+                reason.label(),
                 n.load(Ordering::Relaxed)
             );
         }

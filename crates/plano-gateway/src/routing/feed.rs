@@ -1,18 +1,21 @@
-//! Live model metrics for `selection_policy.prefer` (spec §4.4 point 6 and "Metrics sources"):
-//! the latest price and latency tables, and a route's models put in their order.
+//! Live model metrics for `selection_policy.prefer` (spec §4.4 point 6 and "Metrics sources")
+//! and for the routing budget (§4.8): the latest price and latency tables, and a route's models
+//! put in their order.
 //!
 //! - **Tables.** One [`ArcSwap`] per kind (cost, latency). A request loads the current table
 //!   (one atomic operation, no lock) and ranks with it (`plano_router::ranking`); a fetch builds
 //!   a whole new table off the request path and swaps it in.
-//! - **Fetching.** Each configured source a route actually ranks by (`cost` for `cheapest`,
-//!   `latency` for `fastest`) is fetched with a plain GET on the router provider's pooled client
+//! - **Fetching.** Each configured source some request needs (`cost` for `cheapest` and for a
+//!   routing budget, `latency` for `fastest`) is fetched with a plain GET on the router provider's pooled client
 //!   (`plano_upstream`), then again every `refresh_interval` seconds when one is set. A failed
 //!   fetch (connect, status, timeout, oversized or unparsable body) is logged and the previous
 //!   table stays — an empty one until a fetch first succeeds, which ranks every route in its
 //!   configured order. Upstream fetches once at start-up, blocking, and replaces the table with
 //!   an empty one on any failure; keeping the last good data is kinder to a flaky feed.
-//! - **Lazy start.** Nothing is fetched until the first decision that ranks (a route with
-//!   `prefer` matched): a config that never routes there, a `planoai validate` or a gateway
+//! - **Lazy start.** Nothing is fetched until the first decision that needs the kind (a route
+//!   with `prefer` matched, or a session turn under a routing budget — configured, or asked for
+//!   by a request's `x-plano-max-switch-spend-pct`, hence cost sources are kept even when no
+//!   route ranks by price): a config that never routes there, a `planoai validate` or a gateway
 //!   built only to be replaced never touches the network, and the decision is inside the tokio
 //!   runtime, where the refresher can be spawned. That first decision, and any before the first
 //!   fetch completes, uses the configured order.
@@ -51,7 +54,8 @@ const DIGITALOCEAN_URL: &str = "https://api.digitalocean.com/v2/gen-ai/models/ca
 pub(super) struct Feed {
     sources: Vec<Source>,
     tables: Arc<Tables>,
-    started: Once,
+    /// Per [`Kind`]: its sources' refreshers were spawned.
+    started: [Once; 2],
     stop: CancellationToken,
 }
 
@@ -72,6 +76,13 @@ struct Source {
     watched: Arc<[(String, String)]>,
 }
 
+/// What a source measures; each kind is started on its first use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Cost = 0,
+    Latency = 1,
+}
+
 #[derive(Debug, Clone)]
 enum Format {
     ModelsDev(Arc<HashMap<String, String>>),
@@ -88,10 +99,17 @@ impl Format {
         }
     }
 
-    fn kind(&self) -> &'static str {
+    fn kind(&self) -> Kind {
         match self {
-            Format::ModelsDev(_) | Format::DigitalOcean(_) => "cost",
-            Format::Prometheus => "latency",
+            Format::ModelsDev(_) | Format::DigitalOcean(_) => Kind::Cost,
+            Format::Prometheus => Kind::Latency,
+        }
+    }
+
+    fn kind_name(&self) -> &'static str {
+        match self.kind() {
+            Kind::Cost => "cost",
+            Kind::Latency => "latency",
         }
     }
 }
@@ -119,7 +137,8 @@ impl Table {
 }
 
 impl Feed {
-    /// The sources some configured route ranks by; nothing is fetched yet.
+    /// The configured cost sources (a budget may need them on any request) and the latency
+    /// sources some route ranks by; nothing is fetched yet.
     pub fn new(config: &Config) -> Feed {
         let watched = |wanted: SelectionPreference| -> Arc<[(String, String)]> {
             config
@@ -141,7 +160,7 @@ impl Feed {
                     url,
                     refresh_interval,
                     model_aliases,
-                } if !cheapest.is_empty() => {
+                } => {
                     let aliases = Arc::new(
                         model_aliases
                             .iter()
@@ -177,7 +196,7 @@ impl Feed {
         Feed {
             sources,
             tables: Arc::default(),
-            started: Once::new(),
+            started: [Once::new(), Once::new()],
             stop: CancellationToken::new(),
         }
     }
@@ -197,7 +216,14 @@ impl Feed {
             SelectionPreference::Fastest => Prefer::Fastest,
         };
         if let Some(client) = client {
-            self.start(client);
+            self.start(
+                client,
+                if prefer == Prefer::Cheapest {
+                    Kind::Cost
+                } else {
+                    Kind::Latency
+                },
+            );
         }
         let names: Vec<&str> = targets.iter().map(|t| &*t.written).collect();
         let order = ranking::rank(
@@ -221,14 +247,23 @@ impl Feed {
         ranked
     }
 
-    /// Spawns one refresher per source, once.
-    fn start(&self, client: &UpstreamClient) {
-        self.started.call_once(|| {
+    /// The current price table for a routing budget (empty until a cost source is loaded, or
+    /// when none is configured); the first call starts the cost refreshers.
+    pub fn costs(&self, client: Option<&UpstreamClient>) -> Arc<Costs> {
+        if let Some(client) = client {
+            self.start(client, Kind::Cost);
+        }
+        self.tables.costs.load_full()
+    }
+
+    /// Spawns one refresher per source of `kind`, once.
+    fn start(&self, client: &UpstreamClient, kind: Kind) {
+        self.started[kind as usize].call_once(|| {
             let Ok(runtime) = tokio::runtime::Handle::try_current() else {
                 tracing::warn!("model metrics not fetched (no runtime); routes keep config order");
                 return;
             };
-            for source in &self.sources {
+            for source in self.sources.iter().filter(|s| s.format.kind() == kind) {
                 runtime.spawn(refresh(
                     source.clone(),
                     client.clone(),
@@ -270,7 +305,7 @@ async fn refresh(
                             url = %shown(&source.url),
                             models = table.len(),
                             "model {} metrics loaded",
-                            source.format.kind()
+                            source.format.kind_name()
                         );
                         warn_missing(&source, &table);
                         loaded = true;
@@ -302,7 +337,7 @@ fn failed(source: &Source, loaded: bool, why: &str) {
         source = source.format.name(),
         url = %shown(&source.url),
         "fetching model {} metrics failed: {why}; {}",
-        source.format.kind(),
+        source.format.kind_name(),
         if loaded {
             "keeping the previous data"
         } else {
@@ -356,7 +391,7 @@ fn warn_missing(source: &Source, table: &Table) {
         tracing::warn!(
             source = source.format.name(),
             "model {model} has no {} data; route '{route}' ranks it after the models that have",
-            source.format.kind()
+            source.format.kind_name()
         );
     }
 }

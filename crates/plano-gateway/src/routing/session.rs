@@ -2,8 +2,9 @@
 //! remembers (a `plano_state::Binding`), and the session router's verdict for this turn.
 //!
 //! - **Key.** `X-Model-Affinity` when the client sends it (always honoured); otherwise, when
-//!   implicit affinity is on (`prompt_caching` with `session_affinity`, or `route_on_user_only`
-//!   with routes to route on) and the request is not `x-plano-cache: off`, an implicit key
+//!   implicit affinity is on (`prompt_caching` with `session_affinity`, `route_on_user_only`,
+//!   or a routing budget — configured or per request) and the request is not
+//!   `x-plano-cache: off`, an implicit key
 //!   hashed from the tenant, system text, tool names and first user message. A tenant header
 //!   (`routing.session_cache.tenant_header`) prefixes the stored key.
 //! - **Store.** In memory (bounded, TTL) by default; Redis with `session_cache.type: redis`,
@@ -11,7 +12,8 @@
 //!   write is logged and counted — a session cache never fails a request.
 //! - **Verdict** ([`settle`], pure): a binding is *warm* for [`WARM_WINDOW`] after its last
 //!   use, unless the prompt prefix drifted. Without a routing budget the session follows the
-//!   router (as upstream does); the binding records the turn either way, which is what
+//!   router (as upstream does); with one (`budget`) a warm session keeps its anchor when the
+//!   switch would overspend. The binding records the turn either way, which is what
 //!   `route_on_user_only` replays and what the routing API reports as `pinned`/`switched`.
 //!   Writes are fire-and-forget so they never add latency.
 
@@ -25,6 +27,7 @@ use plano_state::{Binding, SessionStore};
 use tokio::sync::OnceCell;
 
 use super::Target;
+use super::budget::{self, Budget, Rates, Ruling};
 use crate::metrics::{CacheEvent, RoutingMetrics};
 
 /// Every provider's prompt cache stays warm this long after a request (spec §4.6).
@@ -61,7 +64,8 @@ enum Store {
 pub(crate) struct Sessions {
     store: Arc<Store>,
     tenant_header: Option<HeaderName>,
-    /// Implicit keys are derived (spec §4.6 "implicit affinity is enabled").
+    /// Implicit keys are derived (spec §4.6 "implicit affinity is enabled"); a request with a
+    /// budget header enables them for itself.
     implicit: bool,
     pub route_on_user_only: bool,
 }
@@ -94,13 +98,13 @@ impl Sessions {
         }
     }
 
-    /// The request's session, if it has one. `has_routes`: there are preferences to route on
-    /// (implicit keys for `route_on_user_only` only make sense then).
+    /// The request's session, if it has one. Called only when there are preferences to route
+    /// on; `budget`: the request has a routing budget, which needs a session to protect.
     pub fn key(
         &self,
         headers: &HeaderMap,
         conv: &Conversation,
-        has_routes: bool,
+        budget: bool,
     ) -> Option<SessionKey> {
         let tenant = self
             .tenant_header
@@ -124,7 +128,7 @@ impl Sessions {
             .filter(|v| !v.is_empty() && v.len() <= 256);
         let id = match explicit {
             Some(id) => id.to_owned(),
-            None if self.implicit && has_routes && !cache_off => {
+            None if (self.implicit || budget) && !cache_off => {
                 plano_router::session_key(tenant, conv)?
             }
             None => return None,
@@ -237,55 +241,122 @@ pub(crate) fn replayable<'b>(
     (b.requested_model == lane && is_warm(b, now, prefix_hash)).then_some(b.anchor_model.as_str())
 }
 
-/// The session router without a budget: the turn goes to `candidate`; returns the binding to
-/// store and (`pinned`, `switched`).
+/// One turn as the session router sees it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Turn<'a> {
+    pub now: u64,
+    pub prefix_hash: Option<u64>,
+    /// The router's model (or the request's own, without a route), as a binding names it.
+    pub candidate: &'a str,
+    /// The alias-resolved model the client asked for.
+    pub lane: &'a str,
+    /// The route that chose `candidate`.
+    pub route: Option<&'a str>,
+    /// This request's context estimate (`budget::estimate_tokens`).
+    pub context_tokens: u64,
+}
+
+/// What the session router decided for one turn.
+#[derive(Debug)]
+pub(crate) struct Settled {
+    /// The binding to store: its `anchor_model` and `route_name` are where the turn goes.
+    pub binding: Binding,
+    /// The session was warm (and its prefix unchanged).
+    pub pinned: bool,
+    /// The session moved to the candidate from another model.
+    pub switched: bool,
+    /// The verdict on a warm turn; `None` on a cold one (which always takes the candidate).
+    pub ruling: Option<Ruling>,
+}
+
+impl Settled {
+    /// The session keeps its anchor instead of the candidate (a budget vetoed the switch).
+    pub fn retained(&self) -> bool {
+        self.ruling.as_ref().is_some_and(Ruling::retained)
+    }
+}
+
+/// The session router: where the turn goes and the binding to store.
+///
+/// A cold, drifted or new session takes the candidate and starts an episode (its default model
+/// is the candidate; a budget with `replenish_on_rebind: false` carries the old episode's
+/// totals and default model over). A warm one is ruled on by [`budget::rule`]: without a
+/// budget it follows the router; with one it may keep its anchor (model and route).
 pub(crate) fn settle(
     previous: Option<&Binding>,
-    now: u64,
-    prefix_hash: Option<u64>,
-    candidate: &str,
-    lane: &str,
-    route: Option<&str>,
-) -> (Binding, bool, bool) {
-    let warm = previous.is_some_and(|b| is_warm(b, now, prefix_hash));
+    turn: &Turn<'_>,
+    budget: Option<&Budget>,
+    prices: &dyn Fn(&str) -> Option<Rates>,
+) -> Settled {
+    let warm = previous.is_some_and(|b| is_warm(b, turn.now, turn.prefix_hash));
+    let mut ruling = None;
     let mut next = match previous {
-        Some(b) if warm => b.clone(),
+        Some(b) if warm => {
+            let mut next = b.clone();
+            ruling = Some(budget::rule(
+                &mut next,
+                budget,
+                prices,
+                turn.now,
+                turn.candidate,
+                turn.context_tokens,
+            ));
+            next
+        }
         Some(b) => {
             // A new episode; the history survives a cold binding but not a drifted prefix.
-            let drifted =
-                b.prefix_hash.is_some() && prefix_hash.is_some() && b.prefix_hash != prefix_hash;
-            Binding {
-                default_model: candidate.to_owned(),
+            let drifted = b.prefix_hash.is_some()
+                && turn.prefix_hash.is_some()
+                && b.prefix_hash != turn.prefix_hash;
+            let mut next = Binding {
+                default_model: turn.candidate.to_owned(),
                 history: if drifted {
                     Vec::new()
                 } else {
                     b.history.clone()
                 },
                 ..Binding::default()
+            };
+            if budget.is_some_and(|bud| !bud.replenish_on_rebind) {
+                next.baseline_usd = b.baseline_usd;
+                next.switch_spend_usd = b.switch_spend_usd;
+                if !b.default_model.is_empty() {
+                    next.default_model.clone_from(&b.default_model);
+                }
             }
+            next
         }
         None => Binding {
-            default_model: candidate.to_owned(),
+            default_model: turn.candidate.to_owned(),
             ..Binding::default()
         },
     };
-    let switched = warm && next.anchor_model != candidate;
-    if switched {
-        next.switches = next.switches.saturating_add(1);
+    let retained = ruling.as_ref().is_some_and(Ruling::retained);
+    let switched = warm && !retained && next.anchor_model != turn.candidate;
+    if !retained {
+        next.anchor_model = turn.candidate.to_owned();
+        next.route_name = turn.route.map(str::to_owned);
     }
-    next.anchor_model = candidate.to_owned();
-    next.requested_model = lane.to_owned();
-    next.route_name = route.map(str::to_owned);
-    next.prefix_hash = prefix_hash;
-    next.last_used = now;
-    let cached = next.cached_tokens;
-    next.touch_history(candidate, now, cached);
-    (next, warm, switched)
+    next.requested_model = turn.lane.to_owned();
+    next.prefix_hash = turn.prefix_hash;
+    next.last_used = turn.now;
+    if turn.context_tokens > 0 {
+        next.cached_tokens = turn.context_tokens;
+    }
+    let (anchor, cached) = (next.anchor_model.clone(), next.cached_tokens);
+    next.touch_history(&anchor, turn.now, cached);
+    Settled {
+        binding: next,
+        pinned: warm,
+        switched,
+        ruling,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::metrics::SwitchReason;
 
     fn bound(anchor: &str, last_used: u64, prefix: Option<u64>) -> Binding {
         Binding {
@@ -298,9 +369,30 @@ mod tests {
         }
     }
 
+    fn turn<'a>(now: u64, prefix: Option<u64>, candidate: &'a str) -> Turn<'a> {
+        Turn {
+            now,
+            prefix_hash: prefix,
+            candidate,
+            lane: "lane",
+            route: None,
+            context_tokens: 0,
+        }
+    }
+
+    /// Without a budget.
+    fn follow(previous: Option<&Binding>, t: Turn<'_>) -> (Binding, bool, bool) {
+        let s = settle(previous, &t, None, &|_| None);
+        (s.binding, s.pinned, s.switched)
+    }
+
     #[test]
     fn a_new_session_starts_an_episode() {
-        let (b, pinned, switched) = settle(None, 1000, Some(7), "a", "lane", Some("code"));
+        let t = Turn {
+            route: Some("code"),
+            ..turn(1000, Some(7), "a")
+        };
+        let (b, pinned, switched) = follow(None, t);
         assert!(!pinned && !switched);
         assert_eq!(b.anchor_model, "a");
         assert_eq!(b.default_model, "a");
@@ -312,16 +404,19 @@ mod tests {
     #[test]
     fn warm_same_model_stays_pinned() {
         let prev = bound("a", 1000, Some(7));
-        let (b, pinned, switched) = settle(Some(&prev), 1100, Some(7), "a", "lane", None);
-        assert!(pinned && !switched);
-        assert_eq!(b.switches, 0);
+        let s = settle(Some(&prev), &turn(1100, Some(7), "a"), None, &|_| None);
+        assert!(s.pinned && !s.switched);
+        assert_eq!(s.binding.switches, 0);
+        assert_eq!(s.ruling.map(|r| r.reason), Some(SwitchReason::SameAnchor));
     }
 
     #[test]
     fn warm_other_model_follows_the_router() {
         let prev = bound("a", 1000, Some(7));
-        let (b, pinned, switched) = settle(Some(&prev), 1100, Some(7), "b", "lane", None);
-        assert!(pinned && switched);
+        let s = settle(Some(&prev), &turn(1100, Some(7), "b"), None, &|_| None);
+        assert!(s.pinned && s.switched && !s.retained());
+        assert_eq!(s.ruling.map(|r| r.reason), Some(SwitchReason::Free));
+        let b = s.binding;
         assert_eq!(b.anchor_model, "b");
         assert_eq!(b.default_model, "a", "same episode");
         assert_eq!(b.switches, 1);
@@ -330,10 +425,10 @@ mod tests {
     #[test]
     fn cold_or_drifted_starts_over() {
         let prev = bound("a", 1000, Some(7));
-        let (b, pinned, switched) = settle(Some(&prev), 1000 + 301, Some(7), "b", "lane", None);
+        let (b, pinned, switched) = follow(Some(&prev), turn(1000 + 301, Some(7), "b"));
         assert!(!pinned && !switched);
         assert_eq!(b.default_model, "b");
-        let (b, pinned, _) = settle(Some(&prev), 1001, Some(8), "b", "lane", None);
+        let (b, pinned, _) = follow(Some(&prev), turn(1001, Some(8), "b"));
         assert!(!pinned);
         assert_eq!(b.history.len(), 1, "drift clears the history");
     }
@@ -345,5 +440,106 @@ mod tests {
         assert_eq!(replayable(&b, 1301, Some(7), "lane"), None, "cold");
         assert_eq!(replayable(&b, 1200, Some(8), "lane"), None, "drift");
         assert_eq!(replayable(&b, 1200, Some(7), "other"), None, "side call");
+    }
+
+    // With a budget: `a` cached 0.3, `b` input 5.0 per million; 100 000 tokens of context
+    // (see `budget::tests` for the arithmetic).
+    fn prices(m: &str) -> Option<Rates> {
+        let (input, cached) = match m {
+            "a" => (3.0, 0.3),
+            "b" => (5.0, 0.5),
+            _ => return None,
+        };
+        Some(Rates {
+            input,
+            output: 10.0,
+            cached,
+        })
+    }
+
+    fn budget(pct: f64, replenish_on_rebind: bool) -> Budget {
+        Budget {
+            max_switch_spend_pct: pct,
+            replenish_on_rebind,
+            cache_read_discount: 0.1,
+            record_counterfactual: false,
+        }
+    }
+
+    #[test]
+    fn an_unaffordable_switch_keeps_the_anchor_and_its_route() {
+        let mut prev = bound("a", 1000, Some(7));
+        prev.route_name = Some("cheap".into());
+        prev.cached_tokens = 100_000;
+        let t = Turn {
+            route: Some("pricey"),
+            context_tokens: 120_000,
+            ..turn(1100, Some(7), "b")
+        };
+        let s = settle(Some(&prev), &t, Some(&budget(5.0, true)), &prices);
+        assert!(s.retained() && s.pinned && !s.switched);
+        let b = &s.binding;
+        assert_eq!(b.anchor_model, "a");
+        assert_eq!(b.route_name.as_deref(), Some("cheap"));
+        assert_eq!(b.switches, 0);
+        assert!((b.baseline_usd - 0.03).abs() < 1e-12, "{}", b.baseline_usd);
+        assert_eq!(
+            b.cached_tokens, 120_000,
+            "this request's estimate is stored"
+        );
+        assert_eq!(b.history[0].model, "a");
+        assert!(b.history_entry("b").is_none(), "the candidate never served");
+    }
+
+    #[test]
+    fn an_affordable_switch_moves_and_spends() {
+        let mut prev = bound("a", 1000, Some(7));
+        prev.cached_tokens = 100_000;
+        prev.baseline_usd = 2.0;
+        let t = Turn {
+            route: Some("pricey"),
+            ..turn(1100, Some(7), "b")
+        };
+        let s = settle(Some(&prev), &t, Some(&budget(25.0, true)), &prices);
+        assert!(!s.retained() && s.switched);
+        assert_eq!(
+            s.ruling.as_ref().map(|r| r.reason),
+            Some(SwitchReason::WithinCap)
+        );
+        let b = &s.binding;
+        assert_eq!((b.anchor_model.as_str(), b.switches), ("b", 1));
+        assert_eq!(b.route_name.as_deref(), Some("pricey"));
+        assert!((b.switch_spend_usd - 0.47).abs() < 1e-12);
+        assert_eq!(
+            b.cached_tokens, 100_000,
+            "no estimate: the binding's count stays"
+        );
+    }
+
+    #[test]
+    fn a_new_episode_replenishes_unless_told_not_to() {
+        let mut prev = bound("b", 1000, Some(7));
+        prev.default_model = "a".into();
+        prev.baseline_usd = 1.5;
+        prev.switch_spend_usd = 0.25;
+        prev.switches = 3;
+        let cold = turn(2000, Some(7), "c");
+        let s = settle(Some(&prev), &cold, Some(&budget(5.0, true)), &prices);
+        let b = &s.binding;
+        assert_eq!(
+            (b.baseline_usd, b.switch_spend_usd, b.switches),
+            (0.0, 0.0, 0)
+        );
+        assert_eq!(b.default_model, "c");
+
+        let s = settle(Some(&prev), &cold, Some(&budget(5.0, false)), &prices);
+        let b = &s.binding;
+        assert!(!s.pinned && s.ruling.is_none());
+        assert_eq!(
+            (b.baseline_usd, b.switch_spend_usd, b.switches),
+            (1.5, 0.25, 0)
+        );
+        assert_eq!(b.default_model, "a", "the baseline's lineage is kept");
+        assert_eq!(b.anchor_model, "c");
     }
 }
