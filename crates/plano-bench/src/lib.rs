@@ -17,6 +17,7 @@
 //! - `run`: the phases of a run, interleaved rounds.
 //! - `report`: aggregation, target ratios, Markdown and JSON.
 //! - `router_cpu`: the `router` subcommand — CPU of a routing decision, router latency excluded.
+//! - `translate_cpu`: the `translate` subcommand — CPU of request, response and stream translation.
 
 pub mod child;
 pub mod floor;
@@ -27,3 +28,4 @@ pub mod router_cpu;
 pub mod run;
 pub mod scenario;
 pub mod stats;
+pub mod translate_cpu;

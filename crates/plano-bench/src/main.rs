@@ -4,6 +4,7 @@
 //! plano-bench [run] [--quick] [--pin] [--json PATH] [--markdown PATH] [--bin-dir DIR] [--no-gateway]
 //! plano-bench floor --listen ADDR --upstream URL [--exit-on-eof]
 //! plano-bench router
+//! plano-bench translate [FILTER]
 //! ```
 //!
 //! Build everything in release first; the binaries are looked up next to this one:
@@ -14,12 +15,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
-use plano_bench::{floor, report, router_cpu, run};
+use plano_bench::{floor, report, router_cpu, run, translate_cpu};
 
 const USAGE: &str = "usage:
   plano-bench [run] [--quick] [--pin] [--json PATH] [--markdown PATH] [--bin-dir DIR] [--no-gateway]
   plano-bench floor --listen ADDR --upstream URL [--exit-on-eof]
-  plano-bench router   (CPU of a routing decision, router latency excluded)";
+  plano-bench router   (CPU of a routing decision, router latency excluded)
+  plano-bench translate [FILTER]   (CPU of OpenAI <-> Anthropic translation: requests, responses, streams)";
 
 fn main() -> ExitCode {
     match real_main() {
@@ -35,6 +37,7 @@ fn real_main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("router") => router_cpu::run(),
+        Some("translate") => translate_cpu::run(args.get(1).map(String::as_str)),
         Some("floor") => floor::run(parse_floor(args.get(1..).unwrap_or_default())?),
         Some("-h" | "--help") => {
             println!("{USAGE}");

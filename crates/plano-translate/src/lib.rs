@@ -22,6 +22,7 @@
 
 mod error;
 mod error_body;
+mod lean;
 mod media;
 mod options;
 pub mod request;

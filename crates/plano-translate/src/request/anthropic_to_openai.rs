@@ -12,18 +12,20 @@
 
 use plano_catalog::Api;
 use plano_wire::anthropic::{
-    ContentBlock, DocumentBlock, MediaSource, Message, MessageContent, MessagesRequest, Role,
-    SystemPrompt, ThinkingConfig, ThinkingType, Tool, ToolChoice, ToolChoiceKind, ToolResultBlock,
-    ToolResultContent,
+    ContentBlock, DocumentBlock, MediaSource, Message, MessageContent, MessagesRequest, Metadata,
+    Role, SystemPrompt, ThinkingConfig, ThinkingType, Tool, ToolChoice, ToolChoiceKind,
+    ToolResultBlock, ToolResultContent, ToolUseBlock,
 };
 use plano_wire::openai::{
     self, ChatCompletionRequest, ChatMessage, ChatRole, ContentPart, FilePart, FileRef,
     FunctionCall, FunctionDef, FunctionTool, ImagePart, ImageUrl, NamedFunction, NamedToolChoice,
     ReasoningEffort, StopSequences, StreamOptions, TextPart, ToolCall, ToolChoiceMode,
 };
-use serde_json::{Map, Value};
+use serde::Deserialize;
+use serde_json::{Map, Number, Value};
 
 use super::{invalid, pass_through_extras};
+use crate::lean::{self, AnyStr, MapOnly, Skip, TextOr};
 use crate::media::data_url;
 use crate::{MaxTokensField, RequestOptions, ThinkingMapping, TranslateError};
 
@@ -38,11 +40,235 @@ pub const DROPPED: &[&str] = &[
 
 /// Bytes → bytes.
 pub fn translate(body: &[u8], opts: &RequestOptions) -> Result<Vec<u8>, TranslateError> {
-    let req: MessagesRequest =
-        serde_json::from_slice(body).map_err(TranslateError::body(Api::AnthropicMessages))?;
+    let req = match lean::parse::<LeanRequest>(body) {
+        Some(lean) => lean.into_request(),
+        None => {
+            serde_json::from_slice(body).map_err(TranslateError::body(Api::AnthropicMessages))?
+        }
+    };
     let out = convert(req, opts)?;
-    serde_json::to_vec(&out)
-        .map_err(|e| TranslateError::InvalidRequest(format!("serialization failed: {e}")))
+    let mut buf = Vec::with_capacity(body.len() + 256);
+    serde_json::to_writer(&mut buf, &out)
+        .map_err(|e| TranslateError::InvalidRequest(format!("serialization failed: {e}")))?;
+    Ok(buf)
+}
+
+/// The common shape of a Messages request (see [`crate::lean`]): string or block content with text,
+/// `tool_use` and `tool_result` blocks, custom tools. Anything else (images,
+/// documents, unknown keys in messages, ...) takes the lossless path. Unknown top-level keys are kept as
+/// the lossless type keeps them.
+#[derive(Deserialize)]
+#[allow(dead_code, reason = "keys that are parsed only to be dropped")]
+struct LeanRequest {
+    #[serde(default)]
+    model: AnyStr,
+    #[serde(default)]
+    messages: Vec<MapOnly<LeanMessage>>,
+    #[serde(default)]
+    max_tokens: Option<u64>,
+    #[serde(default)]
+    system: Option<TextOr<MapOnly<LeanBlock>>>,
+    #[serde(default)]
+    metadata: Option<MapOnly<LeanMetadata>>,
+    #[serde(default)]
+    stop_sequences: Option<Vec<String>>,
+    #[serde(default)]
+    stream: Option<bool>,
+    #[serde(default)]
+    temperature: Option<Number>,
+    #[serde(default)]
+    top_p: Option<Number>,
+    #[serde(default)]
+    top_k: Option<u64>,
+    #[serde(default)]
+    tools: Option<Vec<MapOnly<LeanTool>>>,
+    #[serde(default)]
+    tool_choice: Option<MapOnly<LeanToolChoice>>,
+    #[serde(default)]
+    thinking: Option<MapOnly<LeanThinking>>,
+    /// Unknown keys, as in the lossless type (known keys are read directly; only these are buffered).
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeanMessage {
+    role: String,
+    content: TextOr<MapOnly<LeanBlock>>,
+}
+
+/// A content block with the fields of text, `tool_use` and `tool_result` blocks. Blocks of those types
+/// that lack a required field, and blocks of other types that carry only these fields, are unknown blocks
+/// to the lossless parse, which [`convert`] drops: they are dropped here too.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, reason = "keys that are parsed only to be dropped")]
+struct LeanBlock {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    input: Value,
+    #[serde(default)]
+    tool_use_id: Option<String>,
+    #[serde(default)]
+    content: Option<TextOr<MapOnly<LeanBlock>>>,
+    #[serde(default)]
+    is_error: Option<bool>,
+    #[serde(default)]
+    thinking: Option<Skip>,
+    #[serde(default)]
+    signature: Option<Skip>,
+    #[serde(default)]
+    cache_control: Option<Skip>,
+    #[serde(default)]
+    citations: Option<Skip>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeanMetadata {
+    #[serde(default)]
+    user_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, reason = "keys that are parsed only to be dropped")]
+struct LeanTool {
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    input_schema: Option<Value>,
+    #[serde(default)]
+    cache_control: Option<Skip>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeanToolChoice {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    disable_parallel_tool_use: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeanThinking {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    budget_tokens: Option<u64>,
+}
+
+impl LeanBlock {
+    /// The lossless block, or `None` for a block [`convert`] drops.
+    fn into_block(self) -> Option<ContentBlock> {
+        match self.kind.as_str() {
+            "text" => self.text.map(ContentBlock::text),
+            "tool_use" => match (self.id, self.name) {
+                (Some(id), Some(name)) => Some(ContentBlock::ToolUse(ToolUseBlock {
+                    id,
+                    name,
+                    input: self.input,
+                    extra: Map::new(),
+                })),
+                _ => None,
+            },
+            "tool_result" => self.tool_use_id.map(|tool_use_id| {
+                ContentBlock::ToolResult(ToolResultBlock {
+                    tool_use_id,
+                    content: self.content.map(|c| match c {
+                        TextOr::Text(s) => ToolResultContent::Text(s),
+                        TextOr::List(blocks) => ToolResultContent::Blocks(blocks_of(blocks)),
+                    }),
+                    is_error: self.is_error,
+                    extra: Map::new(),
+                })
+            }),
+            _ => None,
+        }
+    }
+}
+
+fn blocks_of(blocks: Vec<MapOnly<LeanBlock>>) -> Vec<ContentBlock> {
+    blocks
+        .into_iter()
+        .filter_map(|MapOnly(b)| b.into_block())
+        .collect()
+}
+
+impl LeanRequest {
+    /// The lossless value with everything [`convert`] reads.
+    fn into_request(self) -> MessagesRequest {
+        let messages = self
+            .messages
+            .into_iter()
+            .map(|MapOnly(m)| Message {
+                role: Role::parse(&m.role),
+                content: match m.content {
+                    TextOr::Text(s) => MessageContent::Text(s),
+                    TextOr::List(blocks) => MessageContent::Blocks(blocks_of(blocks)),
+                },
+                extra: Map::new(),
+            })
+            .collect();
+        MessagesRequest {
+            model: String::new(),
+            messages,
+            max_tokens: self.max_tokens,
+            system: self.system.map(|s| match s {
+                TextOr::Text(s) => SystemPrompt::Text(s),
+                TextOr::List(blocks) => SystemPrompt::Blocks(blocks_of(blocks)),
+            }),
+            metadata: self.metadata.map(|MapOnly(m)| Metadata {
+                user_id: m.user_id,
+                extra: Map::new(),
+            }),
+            stop_sequences: self.stop_sequences,
+            stream: self.stream,
+            temperature: self.temperature,
+            top_p: self.top_p,
+            top_k: self.top_k,
+            tools: self.tools.map(|tools| {
+                tools
+                    .into_iter()
+                    .map(|MapOnly(t)| Tool {
+                        kind: t.kind,
+                        name: t.name,
+                        description: t.description,
+                        input_schema: t.input_schema,
+                        extra: Map::new(),
+                    })
+                    .collect()
+            }),
+            tool_choice: self.tool_choice.map(|MapOnly(c)| ToolChoice {
+                kind: ToolChoiceKind::parse(&c.kind),
+                name: c.name,
+                disable_parallel_tool_use: c.disable_parallel_tool_use,
+                extra: Map::new(),
+            }),
+            thinking: self.thinking.map(|MapOnly(t)| ThinkingConfig {
+                kind: ThinkingType::parse(&t.kind),
+                budget_tokens: t.budget_tokens,
+                extra: Map::new(),
+            }),
+            extra: self.extra,
+        }
+    }
 }
 
 /// Typed → typed.
@@ -388,4 +614,24 @@ fn convert_tool_choice(choice: ToolChoice) -> (Option<openai::ToolChoice>, Optio
         ToolChoiceKind::Other(_) => return (None, parallel),
     };
     (Some(mapped), parallel)
+}
+
+#[cfg(test)]
+mod lean_tests {
+    use super::*;
+
+    /// Common bodies must take the fast path (`tests/lean_equivalence.rs` checks it changes nothing).
+    #[test]
+    fn common_bodies_take_the_lean_path() {
+        for body in [
+            &include_bytes!(
+                "../../tests/fixtures/anthropic_client_openai_upstream/requests/basic.json"
+            )[..],
+            &include_bytes!(
+                "../../tests/fixtures/anthropic_client_openai_upstream/requests/thinking_named_tool.json"
+            )[..],
+        ] {
+            assert!(lean::parse::<LeanRequest>(body).is_some());
+        }
+    }
 }

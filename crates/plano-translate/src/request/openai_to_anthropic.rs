@@ -18,10 +18,14 @@ use plano_wire::anthropic::{
     ThinkingType, ToolChoiceKind, ToolResultBlock, ToolResultContent, ToolUseBlock,
 };
 use plano_wire::openai::{
-    ChatCompletionRequest, ChatMessage, ChatRole, MessageContent, ReasoningEffort, Tool, ToolCall,
+    ChatCompletionRequest, ChatMessage, ChatRole, ContentPart, FunctionCall, FunctionDef,
+    FunctionTool, MessageContent, ReasoningEffort, StreamOptions, TextPart, Tool, ToolCall,
     ToolChoice, ToolChoiceMode,
 };
-use serde_json::{Map, Value};
+use serde::Deserialize;
+use serde_json::{Map, Number, Value};
+
+use crate::lean::{self, AnyStr, LeanStop, MapOnly, TextOr};
 
 mod content;
 
@@ -59,11 +63,233 @@ pub const DROPPED: &[&str] = &[
 
 /// Bytes → bytes.
 pub fn translate(body: &[u8], opts: &RequestOptions) -> Result<Vec<u8>, TranslateError> {
-    let req: ChatCompletionRequest =
-        serde_json::from_slice(body).map_err(TranslateError::body(Api::OpenAiChat))?;
+    let req = match lean::parse::<LeanRequest>(body).and_then(LeanRequest::into_request) {
+        Some(req) => req,
+        None => serde_json::from_slice(body).map_err(TranslateError::body(Api::OpenAiChat))?,
+    };
     let out = convert(req, opts)?;
-    serde_json::to_vec(&out)
-        .map_err(|e| TranslateError::InvalidRequest(format!("serialization failed: {e}")))
+    let mut buf = Vec::with_capacity(body.len() + 256);
+    serde_json::to_writer(&mut buf, &out)
+        .map_err(|e| TranslateError::InvalidRequest(format!("serialization failed: {e}")))?;
+    Ok(buf)
+}
+
+/// The common shape of a Chat Completions request (see [`crate::lean`]): string or text-part content,
+/// function tools and calls, mode `tool_choice`. Unknown top-level keys are kept as the lossless type
+/// keeps them; anything else (images, named tool choices, unknown keys in messages, ...) takes the
+/// lossless path.
+#[derive(Deserialize)]
+#[allow(dead_code, reason = "keys that are parsed only to be dropped")]
+struct LeanRequest {
+    #[serde(default)]
+    model: AnyStr,
+    #[serde(default)]
+    messages: Vec<MapOnly<LeanMessage>>,
+    #[serde(default)]
+    max_tokens: Option<u64>,
+    #[serde(default)]
+    max_completion_tokens: Option<u64>,
+    #[serde(default)]
+    temperature: Option<Number>,
+    #[serde(default)]
+    top_p: Option<Number>,
+    #[serde(default)]
+    stop: Option<LeanStop>,
+    #[serde(default)]
+    stream: Option<bool>,
+    #[serde(default)]
+    stream_options: Option<MapOnly<LeanStreamOptions>>,
+    #[serde(default)]
+    tools: Option<Vec<MapOnly<LeanTool>>>,
+    #[serde(default)]
+    tool_choice: Option<String>,
+    #[serde(default)]
+    parallel_tool_calls: Option<bool>,
+    #[serde(default)]
+    reasoning_effort: Option<ReasoningEffort>,
+    #[serde(default)]
+    user: Option<String>,
+    #[serde(default)]
+    n: Option<u32>,
+    /// Unknown keys, as in the lossless type (known keys are read directly; only these are buffered).
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeanStreamOptions {
+    #[serde(default)]
+    include_usage: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeanMessage {
+    role: String,
+    #[serde(default)]
+    content: Option<TextOr<MapOnly<LeanTextPart>>>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    tool_calls: Option<Vec<MapOnly<LeanToolCall>>>,
+    #[serde(default)]
+    tool_call_id: Option<String>,
+    #[serde(default)]
+    reasoning_content: Option<String>,
+    #[serde(default)]
+    refusal: Option<String>,
+}
+
+/// A text part; other part types take the lossless path.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeanTextPart {
+    #[serde(rename = "type")]
+    kind: String,
+    text: String,
+    #[serde(default, deserialize_with = "lean::present")]
+    cache_control: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeanToolCall {
+    id: String,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    function: Option<MapOnly<LeanFunctionCall>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeanFunctionCall {
+    name: String,
+    #[serde(default)]
+    arguments: String,
+}
+
+/// A function tool; other tool types take the lossless path.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeanTool {
+    #[serde(rename = "type")]
+    kind: String,
+    function: MapOnly<LeanFunctionDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeanFunctionDef {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    parameters: Option<Value>,
+    #[serde(default)]
+    strict: Option<bool>,
+}
+
+impl LeanRequest {
+    /// The lossless value, or `None` for shapes the lean types cannot tell apart exactly.
+    fn into_request(self) -> Option<ChatCompletionRequest> {
+        let mut messages = Vec::with_capacity(self.messages.len());
+        for MapOnly(m) in self.messages {
+            let content = match m.content {
+                None => None,
+                Some(TextOr::Text(s)) => Some(MessageContent::Text(s)),
+                Some(TextOr::List(parts)) => {
+                    let mut out = Vec::with_capacity(parts.len());
+                    for MapOnly(p) in parts {
+                        // Lossless parsing keeps text-shaped parts of another type as unknown parts.
+                        if p.kind != "text" {
+                            return None;
+                        }
+                        let mut extra = Map::new();
+                        if let Some(cc) = p.cache_control {
+                            extra.insert("cache_control".to_owned(), cc);
+                        }
+                        out.push(ContentPart::Text(TextPart {
+                            text: p.text,
+                            extra,
+                        }));
+                    }
+                    Some(MessageContent::Parts(out))
+                }
+            };
+            messages.push(ChatMessage {
+                role: ChatRole::parse(&m.role),
+                content: Some(content),
+                name: m.name,
+                tool_calls: m.tool_calls.map(|calls| {
+                    calls
+                        .into_iter()
+                        .map(|MapOnly(c)| ToolCall {
+                            id: c.id,
+                            kind: c.kind,
+                            function: c.function.map(|MapOnly(f)| FunctionCall {
+                                name: f.name,
+                                arguments: f.arguments,
+                                extra: Map::new(),
+                            }),
+                            extra: Map::new(),
+                        })
+                        .collect()
+                }),
+                tool_call_id: m.tool_call_id,
+                reasoning_content: m.reasoning_content,
+                refusal: Some(m.refusal),
+                extra: Map::new(),
+            });
+        }
+        let tools = match self.tools {
+            None => None,
+            Some(tools) => {
+                let mut out = Vec::with_capacity(tools.len());
+                for MapOnly(t) in tools {
+                    if t.kind != "function" {
+                        return None;
+                    }
+                    let f = t.function.0;
+                    out.push(Tool::Function(FunctionTool {
+                        function: FunctionDef {
+                            name: f.name,
+                            description: f.description,
+                            parameters: f.parameters,
+                            strict: f.strict,
+                            extra: Map::new(),
+                        },
+                        extra: Map::new(),
+                    }));
+                }
+                Some(out)
+            }
+        };
+        Some(ChatCompletionRequest {
+            model: String::new(),
+            messages,
+            max_tokens: self.max_tokens,
+            max_completion_tokens: self.max_completion_tokens,
+            temperature: self.temperature,
+            top_p: self.top_p,
+            stop: self.stop.map(|s| s.0),
+            stream: self.stream,
+            stream_options: self.stream_options.map(|MapOnly(o)| StreamOptions {
+                include_usage: o.include_usage,
+                extra: Map::new(),
+            }),
+            tools,
+            tool_choice: self
+                .tool_choice
+                .map(|mode| ToolChoice::Mode(ToolChoiceMode::parse(&mode))),
+            parallel_tool_calls: self.parallel_tool_calls,
+            reasoning_effort: self.reasoning_effort,
+            user: self.user,
+            n: self.n,
+            extra: self.extra,
+        })
+    }
 }
 
 /// Typed → typed.
@@ -373,4 +599,28 @@ fn convert_tool_choice(choice: ToolChoice) -> Option<anthropic::ToolChoice> {
         disable_parallel_tool_use: None,
         extra: Map::new(),
     })
+}
+
+#[cfg(test)]
+mod lean_tests {
+    use super::*;
+
+    /// Common bodies must take the fast path (`tests/lean_equivalence.rs` checks it changes nothing).
+    #[test]
+    fn common_bodies_take_the_lean_path() {
+        for body in [
+            &include_bytes!(
+                "../../tests/fixtures/openai_client_anthropic_upstream/requests/basic.json"
+            )[..],
+            &include_bytes!(
+                "../../tests/fixtures/openai_client_anthropic_upstream/requests/reasoning.json"
+            )[..],
+        ] {
+            assert!(
+                lean::parse::<LeanRequest>(body)
+                    .and_then(LeanRequest::into_request)
+                    .is_some()
+            );
+        }
+    }
 }

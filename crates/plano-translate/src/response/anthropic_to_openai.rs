@@ -6,20 +6,165 @@
 //! Anthropic's side and are not exposed as calls the client should execute.
 
 use plano_catalog::Api;
-use plano_wire::anthropic::{ContentBlock, MessagesResponse};
+use plano_wire::anthropic::{
+    self, ContentBlock, MessagesResponse, Role, StopReason, TextBlock, ThinkingBlock, ToolUseBlock,
+};
 use plano_wire::openai::{
     ChatCompletion, ChatMessage, ChatRole, Choice, FinishReason, FunctionCall, MessageContent,
     PromptTokensDetails, ToolCall, Usage,
 };
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use crate::lean::{self, AnyStr, MapOnly, Skip};
 use crate::{ResponseContext, TranslateError, anthropic_to_openai_finish};
 
 /// Bytes → bytes.
 pub fn translate(body: &[u8], ctx: &ResponseContext) -> Result<Vec<u8>, TranslateError> {
-    let resp: MessagesResponse =
-        serde_json::from_slice(body).map_err(TranslateError::response(Api::AnthropicMessages))?;
-    serde_json::to_vec(&convert(resp, ctx)).map_err(TranslateError::serialize(Api::OpenAiChat))
+    let resp = match lean::parse::<LeanResponse>(body) {
+        Some(lean) => lean.into_response(),
+        None => serde_json::from_slice(body)
+            .map_err(TranslateError::response(Api::AnthropicMessages))?,
+    };
+    let out = convert(resp, ctx);
+    let mut buf = Vec::with_capacity(body.len() + 256);
+    serde_json::to_writer(&mut buf, &out).map_err(TranslateError::serialize(Api::OpenAiChat))?;
+    Ok(buf)
+}
+
+/// The common shape of a Messages response (see [`crate::lean`]): what [`convert`] reads, plus the keys
+/// Anthropic sends that it drops. Blocks with other keys (images, ...) take the lossless path.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, reason = "keys that are parsed only to be dropped")]
+struct LeanResponse {
+    #[serde(default)]
+    id: String,
+    #[serde(rename = "type", default)]
+    kind: AnyStr,
+    #[serde(default)]
+    role: AnyStr,
+    #[serde(default)]
+    model: String,
+    #[serde(default)]
+    content: Vec<MapOnly<LeanBlock>>,
+    #[serde(default)]
+    stop_reason: Option<String>,
+    #[serde(default)]
+    stop_sequence: Option<String>,
+    #[serde(default)]
+    usage: MapOnly<LeanUsage>,
+    #[serde(default)]
+    container: Option<Skip>,
+    #[serde(default)]
+    context_management: Option<Skip>,
+}
+
+/// A content block. Blocks of other types, and `text`, `thinking` and `tool_use` blocks that lack their
+/// required fields, are dropped: [`convert`] drops them (the latter are unknown blocks to the lossless
+/// parse).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, reason = "keys that are parsed only to be dropped")]
+struct LeanBlock {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    thinking: Option<String>,
+    #[serde(default)]
+    signature: Option<String>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    input: Value,
+    #[serde(default)]
+    citations: Option<Skip>,
+    #[serde(default)]
+    cache_control: Option<Skip>,
+    // Server tool results and redacted thinking.
+    #[serde(default)]
+    tool_use_id: Option<Skip>,
+    #[serde(default)]
+    content: Option<Skip>,
+    #[serde(default)]
+    data: Option<Skip>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code, reason = "keys that are parsed only to be dropped")]
+struct LeanUsage {
+    #[serde(default)]
+    input_tokens: u64,
+    #[serde(default)]
+    output_tokens: u64,
+    #[serde(default)]
+    cache_creation_input_tokens: Option<u64>,
+    #[serde(default)]
+    cache_read_input_tokens: Option<u64>,
+    #[serde(default)]
+    cache_creation: Option<Skip>,
+    #[serde(default)]
+    service_tier: Option<Skip>,
+    #[serde(default)]
+    server_tool_use: Option<Skip>,
+}
+
+impl LeanResponse {
+    /// The lossless value with everything [`convert`] reads.
+    fn into_response(self) -> MessagesResponse {
+        let content = self
+            .content
+            .into_iter()
+            .filter_map(|MapOnly(b)| match b.kind.as_str() {
+                "text" => b.text.map(|text| {
+                    ContentBlock::Text(TextBlock {
+                        text,
+                        extra: Map::new(),
+                    })
+                }),
+                "thinking" => b.thinking.map(|thinking| {
+                    ContentBlock::Thinking(ThinkingBlock {
+                        thinking,
+                        signature: b.signature,
+                        extra: Map::new(),
+                    })
+                }),
+                "tool_use" => match (b.id, b.name) {
+                    (Some(id), Some(name)) => Some(ContentBlock::ToolUse(ToolUseBlock {
+                        id,
+                        name,
+                        input: b.input,
+                        extra: Map::new(),
+                    })),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        let usage = self.usage.0;
+        MessagesResponse {
+            id: self.id,
+            kind: "message".into(),
+            role: Role::Assistant,
+            model: self.model,
+            content,
+            stop_reason: Some(self.stop_reason.as_deref().map(StopReason::parse)),
+            stop_sequence: Some(self.stop_sequence),
+            usage: anthropic::Usage {
+                input_tokens: usage.input_tokens,
+                output_tokens: usage.output_tokens,
+                cache_creation_input_tokens: Some(usage.cache_creation_input_tokens),
+                cache_read_input_tokens: Some(usage.cache_read_input_tokens),
+                extra: Map::new(),
+            },
+            extra: Map::new(),
+        }
+    }
 }
 
 /// Typed → typed.
@@ -97,5 +242,31 @@ pub(crate) fn openai_usage(usage: crate::Usage) -> Usage {
         }),
         completion_tokens_details: None,
         extra: Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod lean_tests {
+    use super::*;
+
+    /// Common bodies must take the fast path (`tests/lean_equivalence.rs` checks it changes nothing).
+    #[test]
+    fn common_bodies_take_the_lean_path() {
+        for body in [
+            &include_bytes!(
+                "../../tests/fixtures/openai_client_anthropic_upstream/responses/tool_use.json"
+            )[..],
+            &include_bytes!(
+                "../../tests/fixtures/openai_client_anthropic_upstream/responses/text_cached.json"
+            )[..],
+            &include_bytes!(
+                "../../tests/fixtures/openai_client_anthropic_upstream/responses/server_tools_unknown_reason.json"
+            )[..],
+            &include_bytes!(
+                "../../tests/fixtures/openai_client_anthropic_upstream/responses/thinking_max_tokens.json"
+            )[..],
+        ] {
+            assert!(lean::parse::<LeanResponse>(body).is_some());
+        }
     }
 }

@@ -122,10 +122,7 @@ impl SseDecoder {
                 }
                 self.skip_lf = false;
             }
-            let Some(offset) = self.buf[self.scanned..]
-                .iter()
-                .position(|&b| b == b'\n' || b == b'\r')
-            else {
+            let Some(offset) = memchr::memchr2(b'\n', b'\r', &self.buf[self.scanned..]) else {
                 self.scanned = self.buf.len();
                 if self.buf.len() > self.limit {
                     return Err(self.fail(SseError::LineTooLong { limit: self.limit }));
