@@ -22,6 +22,36 @@ use serde::Serialize;
 use crate::conversation::Conversation;
 use crate::flavor::Flavor;
 
+/// A flavor's fixed text around its two placeholders, `{routes}` and `{conversation}`.
+pub(crate) struct Template {
+    pub head: &'static str,
+    pub middle: &'static str,
+    pub tail: &'static str,
+}
+
+impl Template {
+    /// Byte length of the template with its placeholders in place: what the budget walk charges
+    /// before any turn.
+    pub const fn len(&self) -> usize {
+        self.head.len()
+            + "{routes}".len()
+            + self.middle.len()
+            + "{conversation}".len()
+            + self.tail.len()
+    }
+
+    /// The prompt: the template with `routes` and `conversation` put in place of the placeholders.
+    pub fn fill(&self, routes: &str, conversation: &str) -> String {
+        let mut out = String::with_capacity(self.len() + routes.len() + conversation.len());
+        out.push_str(self.head);
+        out.push_str(routes);
+        out.push_str(self.middle);
+        out.push_str(conversation);
+        out.push_str(self.tail);
+        out
+    }
+}
+
 /// A route as the router model sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RouteDesc<'a> {

@@ -8,7 +8,7 @@
 //! budget is only 2048 tokens, and indentation would spend it on whitespace.
 
 use super::select::select;
-use super::{RouteDesc, compact_json};
+use super::{RouteDesc, Template, compact_json};
 use crate::conversation::Conversation;
 
 const HEAD: &str = "You route a conversation to the single best-matching route.
@@ -16,14 +16,12 @@ const HEAD: &str = "You route a conversation to the single best-matching route.
 Available routes, as a JSON list of objects with a name and a description:
 <routes>
 ";
-const ROUTES: &str = "{routes}";
 const MIDDLE: &str = "
 </routes>
 
 The conversation so far, as a JSON list of messages, oldest first:
 <conversation>
 ";
-const CONVERSATION: &str = "{conversation}";
 const TAIL: &str = r#"
 </conversation>
 
@@ -32,9 +30,14 @@ Answer with JSON only, exactly in this form: {"route": "<route name>"}
 If no route matches, answer: {"route": "other"}
 "#;
 
+const TEMPLATE: Template = Template {
+    head: HEAD,
+    middle: MIDDLE,
+    tail: TAIL,
+};
+
 /// Byte length of the template with its placeholders, charged against the context budget.
-pub const TEMPLATE_LEN: usize =
-    HEAD.len() + ROUTES.len() + MIDDLE.len() + CONVERSATION.len() + TAIL.len();
+pub const TEMPLATE_LEN: usize = TEMPLATE.len();
 
 pub(super) fn render(
     routes: &[RouteDesc<'_>],
@@ -43,11 +46,5 @@ pub(super) fn render(
 ) -> String {
     let routes = compact_json(routes);
     let conversation = compact_json(&select(conv, TEMPLATE_LEN, context_tokens));
-    let mut out = String::with_capacity(TEMPLATE_LEN + routes.len() + conversation.len());
-    out.push_str(HEAD);
-    out.push_str(&routes);
-    out.push_str(MIDDLE);
-    out.push_str(&conversation);
-    out.push_str(TAIL);
-    out
+    TEMPLATE.fill(&routes, &conversation)
 }

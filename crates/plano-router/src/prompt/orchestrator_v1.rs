@@ -4,7 +4,7 @@
 //! doubled braces on the example answer line, which the deployed models have always seen literally.
 
 use super::select::select;
-use super::{RouteDesc, json_string, pretty_json};
+use super::{RouteDesc, Template, json_string, pretty_json};
 use crate::conversation::Conversation;
 
 const HEAD: &str = "
@@ -12,14 +12,12 @@ You are a helpful assistant that selects the most suitable routes based on user 
 You are provided with a list of available routes enclosed within <routes></routes> XML tags:
 <routes>
 ";
-const ROUTES: &str = "{routes}";
 const MIDDLE: &str = "
 </routes>
 
 You are also given the conversation context enclosed within <conversation></conversation> XML tags:
 <conversation>
 ";
-const CONVERSATION: &str = "{conversation}";
 const TAIL: &str = r#"
 </conversation>
 
@@ -35,9 +33,14 @@ Return your answer strictly in JSON as follows:
 If no routes are needed, return an empty list for `route`.
 "#;
 
+const TEMPLATE: Template = Template {
+    head: HEAD,
+    middle: MIDDLE,
+    tail: TAIL,
+};
+
 /// Byte length of the template with its placeholders, charged against the context budget.
-pub const TEMPLATE_LEN: usize =
-    HEAD.len() + ROUTES.len() + MIDDLE.len() + CONVERSATION.len() + TAIL.len();
+pub const TEMPLATE_LEN: usize = TEMPLATE.len();
 
 pub(super) fn render(
     routes: &[RouteDesc<'_>],
@@ -46,13 +49,7 @@ pub(super) fn render(
 ) -> String {
     let routes = routes.iter().map(route_line).collect::<Vec<_>>().join("\n");
     let conversation = pretty_json(&select(conv, TEMPLATE_LEN, context_tokens));
-    let mut out = String::with_capacity(TEMPLATE_LEN + routes.len() + conversation.len());
-    out.push_str(HEAD);
-    out.push_str(&routes);
-    out.push_str(MIDDLE);
-    out.push_str(&conversation);
-    out.push_str(TAIL);
-    out
+    TEMPLATE.fill(&routes, &conversation)
 }
 
 /// One route as a tool-like JSON object with Python-style separators (`", "`, `": "`).
