@@ -273,19 +273,14 @@ impl RoutingMetrics {
                 &self.duration[k],
             );
         }
-        family(
+        labelled_counters(
             out,
             "plano_router_failures_total",
-            "counter",
             "Router calls that gave no usable answer; the request went on without a route.",
+            "reason",
+            &FAILURES,
+            &self.failures,
         );
-        for (label, n) in FAILURES.iter().zip(&self.failures) {
-            let _ = writeln!(
-                out,
-                "plano_router_failures_total{{reason=\"{label}\"}} {}",
-                n.load(Ordering::Relaxed)
-            );
-        }
         family(
             out,
             "brightstaff_router_skips_total",
@@ -297,32 +292,22 @@ impl RoutingMetrics {
             "brightstaff_router_skips_total{{reason=\"not_user_turn\"}} {}",
             self.skips_not_user_turn.load(Ordering::Relaxed)
         );
-        family(
+        labelled_counters(
             out,
             "brightstaff_routing_service_requests_total",
-            "counter",
             "Routing decision API requests by outcome.",
+            "outcome",
+            &OUTCOMES,
+            &self.service,
         );
-        for (label, n) in OUTCOMES.iter().zip(&self.service) {
-            let _ = writeln!(
-                out,
-                "brightstaff_routing_service_requests_total{{outcome=\"{label}\"}} {}",
-                n.load(Ordering::Relaxed)
-            );
-        }
-        family(
+        labelled_counters(
             out,
             "brightstaff_session_cache_events_total",
-            "counter",
             "Session-affinity cache reads and writes by outcome.",
+            "outcome",
+            &CACHE_EVENTS,
+            &self.cache,
         );
-        for (label, n) in CACHE_EVENTS.iter().zip(&self.cache) {
-            let _ = writeln!(
-                out,
-                "brightstaff_session_cache_events_total{{outcome=\"{label}\"}} {}",
-                n.load(Ordering::Relaxed)
-            );
-        }
         family(
             out,
             "brightstaff_session_switch_decisions_total",
@@ -338,5 +323,24 @@ impl RoutingMetrics {
                 n.load(Ordering::Relaxed)
             );
         }
+    }
+}
+
+/// A counter family with one label: a series per (label value, counter), zeros included.
+fn labelled_counters(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    key: &str,
+    labels: &[&str],
+    counters: &[AtomicU64],
+) {
+    family(out, name, "counter", help);
+    for (label, n) in labels.iter().zip(counters) {
+        let _ = writeln!(
+            out,
+            "{name}{{{key}=\"{label}\"}} {}",
+            n.load(Ordering::Relaxed)
+        );
     }
 }
