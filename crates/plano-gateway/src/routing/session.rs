@@ -116,11 +116,6 @@ impl Sessions {
             .get(&X_PLANO_CACHE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("off"));
-        let prefix_hash = if cache_off {
-            None
-        } else {
-            plano_router::prefix_hash(tenant, conv)
-        };
         let explicit = headers
             .get(&X_MODEL_AFFINITY)
             .and_then(|v| v.to_str().ok())
@@ -132,6 +127,12 @@ impl Sessions {
                 plano_router::session_key(tenant, conv)?
             }
             None => return None,
+        };
+        // Only a request with a session needs the prefix (drift detection).
+        let prefix_hash = if cache_off {
+            None
+        } else {
+            plano_router::prefix_hash(tenant, conv)
         };
         let store_key = if tenant.is_empty() {
             id.clone()
