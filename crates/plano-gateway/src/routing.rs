@@ -334,8 +334,8 @@ impl Router {
         self.metrics.decision(
             input.kind,
             route_index,
+            input.inline.is_some(),
             dispatched.map(|t| t.provider),
-            route_index.is_none(),
         );
         decision.targets = targets;
         decision

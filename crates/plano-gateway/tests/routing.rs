@@ -313,6 +313,15 @@ async fn inline_preferences_override_the_config_and_never_reach_the_provider() {
         .to_string();
     assert!(prompt.contains("\"name\": \"creative\""));
     assert!(!prompt.contains("\"name\": \"quick\""));
+    let metrics = h.scrape().await;
+    assert!(
+        metrics.contains("plano_route_decisions_total{route=\"inline\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("plano_route_decisions_total{route=\"quick\"} 0"),
+        "{metrics}"
+    );
     h.shutdown().await;
 }
 

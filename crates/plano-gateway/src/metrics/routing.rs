@@ -127,7 +127,8 @@ impl SwitchReason {
 
 #[derive(Debug)]
 pub(crate) struct RoutingMetrics {
-    /// `route="…"` per configured route, then the last row for "no route".
+    /// `route="…"` per configured route, then `route="inline"` (a per-request route), then
+    /// the last row for "no route".
     route_labels: Box<[String]>,
     per_route: Box<[AtomicU64]>,
     /// `selected_model="…"` per provider.
@@ -149,6 +150,7 @@ impl RoutingMetrics {
             .iter()
             .map(|r| format!("route=\"{}\"", escape(r)))
             .collect();
+        route_labels.push("route=\"inline\"".to_owned());
         route_labels.push("route=\"none\"".to_owned());
         let per_route = route_labels.iter().map(|_| AtomicU64::new(0)).collect();
         let model_labels: Box<[String]> = providers
@@ -175,17 +177,23 @@ impl RoutingMetrics {
         }
     }
 
-    /// A decision: the route index (`None`: no route) and the provider dispatched to.
-    /// `fallback` is true when no route matched or the router failed.
+    /// A decision: the configured route's index (`None`: no route), whether the route came
+    /// with the request (inline preferences, counted apart: their names are not bounded by the
+    /// config), and the provider dispatched to. No route means the request fell back.
     pub fn decision(
         &self,
         kind: DecisionKind,
         route: Option<usize>,
+        inline: bool,
         provider: Option<usize>,
-        fallback: bool,
     ) {
+        let fallback = route.is_none();
         let last = self.per_route.len() - 1;
-        let r = route.map_or(last, |i| i.min(last));
+        let r = match route {
+            None => last,
+            Some(_) if inline => last - 1,
+            Some(i) => i.min(last - 2),
+        };
         self.per_route[r].fetch_add(1, Ordering::Relaxed);
         if let Some(row) = provider.and_then(|p| self.decisions[kind as usize].get(p)) {
             row[usize::from(fallback)].fetch_add(1, Ordering::Relaxed);
