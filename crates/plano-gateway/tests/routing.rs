@@ -780,3 +780,39 @@ async fn decisions_and_router_failures_are_logged() {
     assert!(!all.contains("key-openai_api_key"), "no secret in logs");
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_session_cache_that_is_down_never_fails_a_request() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let yaml = OWN_ROUTER.replace(
+        "routing:\n  router_timeout: 300ms\n",
+        &format!(
+            "routing:\n  router_timeout: 300ms\n  session_cache:\n    type: redis\n    url: redis://{closed}\n"
+        ),
+    );
+    let h = Harness::start_mocks(&yaml, 2).await;
+    h.mock(1)
+        .serve_router("router-model", [("capital", "quick")]);
+    for _ in 0..3 {
+        let started = Instant::now();
+        let resp = h
+            .post("/v1/chat/completions")
+            .header("x-model-affinity", "s-1")
+            .json(&chat(Some("openai/gpt-4o"), "capital of Peru?"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers().get("x-plano-route").unwrap(), "quick");
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+    let metrics = h.scrape().await;
+    assert!(
+        metrics.contains("brightstaff_session_cache_events_total{outcome=\"error\"} 3"),
+        "{metrics}"
+    );
+    h.shutdown().await;
+}

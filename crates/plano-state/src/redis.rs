@@ -82,6 +82,17 @@ impl RedisStore {
         Ok(RedisStore { pool })
     }
 
+    /// Like [`RedisStore::connect`] without connecting: the first command does, and a server
+    /// that is down costs each command only the pool's back-off check. For a gateway that
+    /// starts — and serves, failing open — while Redis is unreachable.
+    pub fn lazy(url: &str, options: RedisOptions) -> Result<RedisStore, StoreError> {
+        let url = RedisUrl::parse(url)?;
+        let tls = url.tls.then(|| tls_connector(&url)).transpose()?;
+        Ok(RedisStore {
+            pool: Box::new(Pool::new(url, tls, options)),
+        })
+    }
+
     /// The Redis key a session key is stored under.
     pub fn redis_key(key: &str) -> String {
         let mut out = String::with_capacity(KEY_PREFIX.len() + key.len());

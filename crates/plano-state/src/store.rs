@@ -34,6 +34,12 @@ impl SessionStore {
             .map(SessionStore::Redis)
     }
 
+    /// A Redis store that connects on first use (see [`RedisStore::lazy`]); only a malformed
+    /// URL fails here.
+    pub fn redis_lazy(url: &str) -> Result<SessionStore, StoreError> {
+        RedisStore::lazy(url, RedisOptions::default()).map(SessionStore::Redis)
+    }
+
     /// The live binding for `key`; expired bindings are misses.
     pub async fn get(&self, key: &str) -> Result<Option<Binding>, StoreError> {
         match self {

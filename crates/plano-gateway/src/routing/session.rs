@@ -8,7 +8,8 @@
 //!   hashed from the tenant, system text, tool names and first user message. A tenant header
 //!   (`routing.session_cache.tenant_header`) prefixes the stored key.
 //! - **Store.** In memory (bounded, TTL) by default; Redis with `session_cache.type: redis`,
-//!   connected on first use. Redis errors **fail open**: a failed read is a miss, a failed
+//!   connected on first use (a Redis that is down at start-up does not stop the gateway, and
+//!   while it stays down each request pays only the pool's back-off check). Redis errors **fail open**: a failed read is a miss, a failed
 //!   write is logged and counted — a session cache never fails a request.
 //! - **Verdict** ([`settle`], pure): a binding is *warm* for [`WARM_WINDOW`] after its last
 //!   use, unless the prompt prefix drifted. Without a routing budget the session follows the
@@ -24,7 +25,6 @@ use http::{HeaderMap, HeaderName};
 use plano_config::{Config, Provider};
 use plano_router::Conversation;
 use plano_state::{Binding, SessionStore};
-use tokio::sync::OnceCell;
 
 use super::Target;
 use super::budget::{self, Budget, Rates, Ruling};
@@ -51,18 +51,9 @@ pub(crate) struct SessionKey {
 }
 
 #[derive(Debug)]
-enum Store {
-    Memory(SessionStore),
-    /// Connected on first use; a failed connection is retried on the next request.
-    Redis {
-        url: plano_config::Secret,
-        conn: OnceCell<SessionStore>,
-    },
-}
-
-#[derive(Debug)]
 pub(crate) struct Sessions {
-    store: Arc<Store>,
+    /// In memory, or Redis connected on first use (its pool reconnects and backs off on its own).
+    store: Arc<SessionStore>,
     tenant_header: Option<HeaderName>,
     /// Implicit keys are derived (spec §4.6 "implicit affinity is enabled"); a request with a
     /// budget header enables them for itself.
@@ -73,17 +64,24 @@ pub(crate) struct Sessions {
 impl Sessions {
     pub fn new(config: &Config) -> Self {
         let cache = config.routing.session_cache.as_ref();
-        let store = match cache.and_then(|c| c.url.clone()) {
-            Some(url) if cache.is_some_and(|c| c.kind == "redis") => Store::Redis {
-                url,
-                conn: OnceCell::new(),
-            },
-            _ => Store::Memory(SessionStore::memory(
+        let memory = || {
+            SessionStore::memory(
                 config
                     .routing
                     .session_max_entries
                     .map_or(DEFAULT_CAPACITY, |n| n as usize),
-            )),
+            )
+        };
+        let store = match cache.and_then(|c| c.url.as_ref()) {
+            Some(url) if cache.is_some_and(|c| c.kind == "redis") => {
+                SessionStore::redis_lazy(url.expose()).unwrap_or_else(|err| {
+                    // Validation checked the URL's shape; what is left (a bad TLS setup) should
+                    // not stop the gateway: affinity falls back to this process's memory.
+                    tracing::error!(error = %err, "cannot use the Redis session cache; keeping sessions in memory");
+                    memory()
+                })
+            }
+            _ => memory(),
         };
         let caching = &config.prompt_caching;
         Sessions {
@@ -148,15 +146,7 @@ impl Sessions {
 
     /// The session's binding; a store error is a miss.
     pub async fn load(&self, key: &SessionKey, metrics: &RoutingMetrics) -> Option<Binding> {
-        let store = match store(&self.store).await {
-            Ok(s) => s,
-            Err(err) => {
-                metrics.cache(CacheEvent::Error);
-                tracing::warn!(error = %err, "session cache unavailable; continuing without affinity");
-                return None;
-            }
-        };
-        match store.get(&key.store_key).await {
+        match self.store.get(&key.store_key).await {
             Ok(Some(b)) => {
                 metrics.cache(CacheEvent::Hit);
                 Some(b)
@@ -175,9 +165,9 @@ impl Sessions {
 
     /// Writes the binding in the background (a write never delays the request).
     pub async fn save(&self, key: &SessionKey, binding: Binding, metrics: &RoutingMetrics) {
-        if let Store::Memory(s) = &*self.store {
+        if self.store.kind() == "memory" {
             // In-process: it completes at once, cheaper than a task.
-            match s.put(&key.store_key, &binding, WARM_WINDOW).await {
+            match self.store.put(&key.store_key, &binding, WARM_WINDOW).await {
                 Ok(()) => metrics.cache(CacheEvent::Store),
                 Err(_) => metrics.cache(CacheEvent::StoreError),
             }
@@ -188,24 +178,10 @@ impl Sessions {
         // Counted before the write completes: the outcome is only logged.
         metrics.cache(CacheEvent::Store);
         tokio::spawn(async move {
-            let result = match self::store(&store).await {
-                Ok(s) => s.put(&k, &binding, WARM_WINDOW).await,
-                Err(e) => Err(e),
-            };
-            if let Err(err) = result {
+            if let Err(err) = store.put(&k, &binding, WARM_WINDOW).await {
                 tracing::warn!(error = %err, "session cache write failed");
             }
         });
-    }
-}
-
-async fn store(s: &Store) -> Result<&SessionStore, plano_state::StoreError> {
-    match s {
-        Store::Memory(m) => Ok(m),
-        Store::Redis { url, conn } => {
-            conn.get_or_try_init(|| SessionStore::redis(url.expose()))
-                .await
-        }
     }
 }
 
