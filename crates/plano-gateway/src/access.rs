@@ -43,6 +43,9 @@ pub(crate) struct Facts {
     /// Token usage seen by a stream translator (streams only: same-API bodies are never parsed
     /// just for this).
     pub usage: OnceLock<Usage>,
+    /// The session binding routing saved, to refresh from the response's usage when the
+    /// record ends (routed requests with a session only; boxed to keep `Facts` small).
+    pub session: OnceLock<Box<crate::routing::SessionRefresh>>,
 }
 
 tokio::task_local! {
@@ -186,6 +189,16 @@ impl Record {
         }
         if self.streaming {
             gw.metrics.stream(false);
+        }
+        // A routed session's binding, refreshed from real usage (spec §4.6) when the anchor's
+        // provider answered 2xx and the usage is known: a stream's, or a translated body's.
+        if gw.router.is_some()
+            && let (Some(f), Some(200..=299)) = (facts, status)
+            && let Some(plan) = f.session.get()
+            && provider == Some(plan.provider)
+            && let Some(u) = usage.or_else(|| plan.body_usage.get().copied())
+        {
+            crate::routing::refresh_session(gw, plan, u);
         }
         let ttft = self.first_data.filter(|_| self.streaming);
         tracing::info!(

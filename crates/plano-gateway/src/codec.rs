@@ -113,6 +113,50 @@ pub fn translate_response(
     })
 }
 
+/// The `usage` of a whole non-streaming response body in `api`'s shape, in OpenAI's
+/// convention; `None` when the body has none (or is not JSON). Only for bodies the relay has
+/// read whole anyway (translated responses of a session to refresh): the passthrough path never
+/// parses a body for this.
+pub fn response_usage(api: Api, body: &[u8]) -> Option<plano_translate::Usage> {
+    #[derive(serde::Deserialize)]
+    struct Probe<U> {
+        usage: Option<U>,
+    }
+    fn probe<U: serde::de::DeserializeOwned>(body: &[u8]) -> Option<U> {
+        serde_json::from_slice::<Probe<U>>(body).ok()?.usage
+    }
+    use plano_translate::Usage;
+    use plano_wire::{anthropic, bedrock, openai};
+    match api {
+        Api::OpenAiChat => probe::<openai::view::UsageView>(body).map(|u| {
+            let cached = u.cached_tokens().unwrap_or(0);
+            Usage::from_openai(
+                u.prompt_tokens.unwrap_or(0),
+                u.completion_tokens.unwrap_or(0),
+                cached,
+            )
+        }),
+        Api::AnthropicMessages => probe::<anthropic::view::UsageView>(body).map(|u| {
+            Usage::from_anthropic(
+                u.input_tokens.unwrap_or(0),
+                u.output_tokens.unwrap_or(0),
+                u.cache_read_input_tokens.unwrap_or(0),
+                u.cache_creation_input_tokens.unwrap_or(0),
+            )
+        }),
+        Api::BedrockConverse => probe::<bedrock::view::TokenUsageView>(body).map(|u| {
+            Usage::from_anthropic(
+                u.input_tokens.unwrap_or(0),
+                u.output_tokens.unwrap_or(0),
+                u.cache_read_input_tokens.unwrap_or(0),
+                u.cache_write_input_tokens.unwrap_or(0),
+            )
+        }),
+        // Never a translation's upstream.
+        Api::OpenAiResponses => None,
+    }
+}
+
 pub fn translate_error(upstream: Api, client: Api, status: u16, body: &[u8]) -> Vec<u8> {
     plano_translate::translate_error_body(upstream, client, status, body)
 }
@@ -171,5 +215,33 @@ fn translate_failed(client: Api, upstream: Api, e: TranslateError) -> GatewayErr
             format!("translating {client} requests to {upstream} is not supported yet"),
         ),
         other => GatewayError::bad_request("invalid_request", format!("invalid request: {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use plano_translate::Usage;
+
+    #[test]
+    fn response_usage_reads_each_upstream_shape() {
+        let openai =
+            br#"{"id":"x","choices":[],"usage":{"prompt_tokens":1200,"completion_tokens":5,
+            "prompt_tokens_details":{"cached_tokens":1000}}}"#;
+        assert_eq!(
+            response_usage(Api::OpenAiChat, openai),
+            Some(Usage::from_openai(1200, 5, 1000))
+        );
+        let anthropic = br#"{"type":"message","content":[],"usage":{"input_tokens":12,
+            "output_tokens":6,"cache_read_input_tokens":100,"cache_creation_input_tokens":20}}"#;
+        let u = response_usage(Api::AnthropicMessages, anthropic).unwrap();
+        assert_eq!((u.input_tokens, u.cached_input_tokens), (132, 100));
+        let bedrock = br#"{"output":{},"usage":{"inputTokens":12,"outputTokens":6,
+            "cacheReadInputTokens":100,"cacheWriteInputTokens":20}}"#;
+        assert_eq!(response_usage(Api::BedrockConverse, bedrock), Some(u));
+        assert_eq!(response_usage(Api::OpenAiChat, br#"{"choices":[]}"#), None);
+        assert_eq!(response_usage(Api::AnthropicMessages, b"not json"), None);
     }
 }

@@ -115,6 +115,12 @@ pub async fn respond(
         return Ok(build(status, headers, body::stream(relay.into_stream())));
     }
     let raw = read_all(upstream, ctx.idle_timeout).await?;
+    // A session to refresh takes its usage from this body, read whole anyway (spec §4.6).
+    if let Some(plan) = facts.as_ref().and_then(|f| f.session.get())
+        && let Some(u) = codec::response_usage(ctx.upstream_api, &raw)
+    {
+        let _ = plan.body_usage.set(u);
+    }
     let translated = codec::translate_response(&ctx, created_now(), &raw)?;
     headers.insert(
         header::CONTENT_TYPE,

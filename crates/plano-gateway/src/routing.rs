@@ -36,19 +36,22 @@ mod feed;
 mod session;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use http::{HeaderMap, HeaderValue};
 use plano_catalog::Api;
 use plano_config::{Config, Provider, SelectionPreference};
 use plano_router::{Conversation, Flavor, InlinePreference, RouteDesc, ranking};
+use plano_translate::Usage;
 
 use self::budget::{Budget, Rates};
+use crate::access;
 use crate::metrics::{DecisionKind, RoutingMetrics, SwitchReason};
 use crate::resolve::{ResolveError, Resolver};
 use crate::state::Gateway;
 
-pub(crate) use session::Sessions;
+pub(crate) use session::{SessionRefresh, Sessions};
 
 /// How long a request waits for the router before it goes on without a route.
 pub const DEFAULT_ROUTER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -327,6 +330,22 @@ impl Router {
                 }
                 decision.pinned = settled.pinned;
                 decision.switched = settled.switched;
+                // A proxied request refreshes the binding from its response's usage (the
+                // closure runs only inside a request's access scope).
+                if let Some(dispatched) = targets.first().or(input.fallback.as_ref()) {
+                    let discount = budget.map_or(budget::DEFAULT_CACHE_READ_DISCOUNT, |b| {
+                        b.cache_read_discount
+                    });
+                    access::note(|f| {
+                        let plan = self.sessions.refresh_plan(
+                            k,
+                            settled.binding.clone(),
+                            dispatched.provider,
+                            discount,
+                        );
+                        let _ = f.session.set(Box::new(plan));
+                    });
+                }
                 self.sessions.save(k, settled.binding, &self.metrics).await;
             }
         }
@@ -398,6 +417,25 @@ impl Router {
         }
         (first, None)
     }
+}
+
+/// Refreshes the session binding a routed request saved (`plan`) from its response's `usage`
+/// (spec §4.6): real prompt size, and the turn's cost when the loaded price table knows the
+/// anchor (a price fetch is never started for this). Called when the request's access record
+/// ends, for a 2xx response the anchor's provider served; never blocks or fails the request.
+pub(crate) fn refresh_session(gw: &Arc<Gateway>, plan: &SessionRefresh, usage: Usage) {
+    let Some(router) = &gw.router else {
+        return;
+    };
+    let costs = router.feed.loaded_costs();
+    let cost = ranking::lookup(&costs, plan.anchor())
+        .map(|c| budget::turn_cost(&usage, &Rates::new(c, plan.discount)));
+    let counted = gw.clone();
+    router.sessions.refresh(plan, usage, cost, move || {
+        if let Some(r) = &counted.router {
+            r.metrics.binding_refreshed();
+        }
+    });
 }
 
 /// Where a request goes without a route, and its lane (the alias-resolved model it named).

@@ -29,7 +29,8 @@ pub struct Binding {
     pub prefix_hash: Option<u64>,
     /// When the session was last dispatched, in epoch seconds.
     pub last_used: u64,
-    /// Estimated context size in tokens, refined from real usage after the response.
+    /// Context size in tokens: the request's estimate when the binding is written, replaced by
+    /// the provider's reported prompt size after the response.
     #[serde(default)]
     pub cached_tokens: u64,
     /// The episode's never-switch baseline in USD: what reading the context from the cache of
@@ -47,6 +48,10 @@ pub struct Binding {
     /// Recently used models, newest first, at most [`HISTORY_LIMIT`].
     #[serde(default)]
     pub history: Vec<HistoryEntry>,
+    /// What the session's turns have cost in USD so far, priced from the provider's reported
+    /// usage after each response (when a cost table knows the model). Kept across episodes.
+    #[serde(default)]
+    pub session_cost_usd: f64,
 }
 
 /// One model a session used recently, and how warm its cache may be.
@@ -56,7 +61,8 @@ pub struct HistoryEntry {
     pub model: String,
     /// When the session last used this model, in epoch seconds.
     pub last_used: u64,
-    /// Estimated tokens that model has cached for this session.
+    /// Tokens that model has cached for this session: the request's estimate, then the real
+    /// prompt size once the response reported it.
     #[serde(default)]
     pub cached_tokens: u64,
 }
@@ -125,15 +131,20 @@ mod tests {
 
     #[test]
     fn reads_minimal_and_unknown_fields() {
-        // A record from a gateway that knew fewer fields, or more (e.g. upstream's
-        // `session_cost_usd`).
+        // A record from a gateway that knew fewer fields, or more.
         let json = r#"{"anchor_model":"a/x","default_model":"a/x","requested_model":"x",
-                       "last_used":7,"session_cost_usd":0.5}"#;
+                       "last_used":7,"some_later_field":[1]}"#;
         let b: Binding = serde_json::from_str(json).unwrap();
         assert_eq!(b.last_used, 7);
         assert_eq!(b.switches, 0);
         assert_eq!((b.baseline_usd, b.switch_spend_usd), (0.0, 0.0));
+        assert_eq!(b.session_cost_usd, 0.0);
         assert!(b.history.is_empty());
+        // Upstream's records carry the session's cost.
+        let json = r#"{"anchor_model":"a/x","default_model":"a/x","requested_model":"x",
+                       "last_used":7,"session_cost_usd":0.5}"#;
+        let b: Binding = serde_json::from_str(json).unwrap();
+        assert_eq!(b.session_cost_usd, 0.5);
     }
 
     #[test]

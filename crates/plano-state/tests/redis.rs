@@ -49,6 +49,7 @@ fn binding(anchor: &str, last_used: u64) -> Binding {
         switch_spend_usd: 0.0125,
         switches: 1,
         history: Vec::new(),
+        session_cost_usd: 0.5,
     };
     b.touch_history(anchor, last_used, 1234);
     b

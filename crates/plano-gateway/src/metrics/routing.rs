@@ -77,6 +77,9 @@ pub(crate) enum CacheEvent {
 
 const CACHE_EVENTS: [&str; 5] = ["hit", "miss", "store", "error", "store_error"];
 
+/// `brightstaff_session_binding_events_total{event}`.
+const BINDING_EVENTS: [&str; 1] = ["refresh"];
+
 /// Why the session router let a warm session switch models or kept it on its anchor: the
 /// `reason` label of `brightstaff_session_switch_decisions_total` (spec §4.6, §4.8). The
 /// `decision` label follows from it: only `over_cap` retains.
@@ -140,6 +143,8 @@ pub(crate) struct RoutingMetrics {
     skips_not_user_turn: AtomicU64,
     service: [AtomicU64; 3],
     cache: [AtomicU64; 5],
+    /// Indexed like [`BINDING_EVENTS`].
+    binding_events: [AtomicU64; 1],
     /// Indexed by [`SwitchReason`].
     switches: [AtomicU64; 5],
 }
@@ -173,6 +178,7 @@ impl RoutingMetrics {
             skips_not_user_turn: AtomicU64::new(0),
             service: Default::default(),
             cache: Default::default(),
+            binding_events: Default::default(),
             switches: Default::default(),
         }
     }
@@ -219,6 +225,11 @@ impl RoutingMetrics {
 
     pub fn cache(&self, event: CacheEvent) {
         self.cache[event as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A session binding was refreshed from a response's real usage.
+    pub fn binding_refreshed(&self) {
+        self.binding_events[0].fetch_add(1, Ordering::Relaxed);
     }
 
     /// The session router's verdict on a warm turn.
@@ -315,6 +326,14 @@ impl RoutingMetrics {
             "outcome",
             &CACHE_EVENTS,
             &self.cache,
+        );
+        labelled_counters(
+            out,
+            "brightstaff_session_binding_events_total",
+            "Session bindings refreshed after the response with the provider's real prompt usage and the turn's cost.",
+            "event",
+            &BINDING_EVENTS,
+            &self.binding_events,
         );
         family(
             out,

@@ -29,6 +29,7 @@ use http::{HeaderMap, HeaderName};
 use plano_config::RoutingBudget;
 use plano_router::{Conversation, ranking::ModelCost};
 use plano_state::Binding;
+use plano_translate::Usage;
 
 use super::session::WARM_WINDOW;
 use crate::metrics::SwitchReason;
@@ -37,8 +38,9 @@ use crate::metrics::SwitchReason;
 pub static X_PLANO_MAX_SWITCH_SPEND_PCT: HeaderName =
     HeaderName::from_static("x-plano-max-switch-spend-pct");
 
-/// `cache_read_discount` of a budget made by the header alone (the config's default).
-const HEADER_CACHE_READ_DISCOUNT: f64 = 0.1;
+/// `cache_read_discount` of a budget made by the header alone, and of session cost accounting
+/// without a budget (the config's default, spec §4.4).
+pub(crate) const DEFAULT_CACHE_READ_DISCOUNT: f64 = 0.1;
 
 /// Tokens per million, the unit of catalog prices.
 const PER_MILLION: f64 = 1_000_000.0;
@@ -88,7 +90,7 @@ impl Budget {
             None => Budget {
                 max_switch_spend_pct: pct,
                 replenish_on_rebind: true,
-                cache_read_discount: HEADER_CACHE_READ_DISCOUNT,
+                cache_read_discount: DEFAULT_CACHE_READ_DISCOUNT,
                 record_counterfactual: false,
             },
         })
@@ -235,6 +237,20 @@ fn candidate_warm_tokens(state: &Binding, candidate: &str, now: u64, context: u6
 fn switch_cost(context: u64, warm: u64, candidate: &Rates, anchor: &Rates) -> f64 {
     let cold = context.saturating_sub(warm);
     usd(cold, candidate.input) + usd(warm, candidate.cached) - usd(context, anchor.cached)
+}
+
+/// What one turn cost (session cost accounting, spec §4.4): the prompt read from the cache at
+/// the cached rate, the rest of the prompt — cache writes included — at the input rate, and the
+/// output at the output rate.
+///
+/// `usage` is in OpenAI's convention (`plano_translate::Usage`: `input_tokens` counts every
+/// prompt token, `cached_input_tokens` the cache reads among them), so uncached = `input −
+/// cached` covers both shapes: OpenAI's `prompt − cached`, and Anthropic's `input_tokens +
+/// cache_creation_input_tokens` (what `Usage::from_anthropic` added to the reads).
+pub(crate) fn turn_cost(usage: &Usage, rates: &Rates) -> f64 {
+    let cached = usage.cached_input_tokens.min(usage.input_tokens);
+    let uncached = usage.input_tokens - cached;
+    usd(uncached, rates.input) + usd(cached, rates.cached) + usd(usage.output_tokens, rates.output)
 }
 
 fn usd(tokens: u64, per_million: f64) -> f64 {

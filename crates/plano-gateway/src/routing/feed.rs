@@ -256,6 +256,12 @@ impl Feed {
         self.tables.costs.load_full()
     }
 
+    /// The price table as loaded so far, without starting a fetch: session cost accounting
+    /// prices a turn only when something else (a `cheapest` route, a budget) needed prices.
+    pub fn loaded_costs(&self) -> Arc<Costs> {
+        self.tables.costs.load_full()
+    }
+
     /// Spawns one refresher per source of `kind`, once.
     fn start(&self, client: &UpstreamClient, kind: Kind) {
         self.started[kind as usize].call_once(|| {

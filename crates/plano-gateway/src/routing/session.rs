@@ -17,14 +17,19 @@
 //!   switch would overspend. The binding records the turn either way, which is what
 //!   `route_on_user_only` replays and what the routing API reports as `pinned`/`switched`.
 //!   Writes are fire-and-forget so they never add latency.
+//! - **Refresh.** After a 2xx response whose usage is known, the binding this turn saved is
+//!   refined ([`refine`], pure): `cached_tokens` (and the anchor's history entry) become the
+//!   provider's real prompt size, and the turn's cost is added to `session_cost_usd`. Skipped
+//!   when another turn has written the binding since (its own refresh follows).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderName};
 use plano_config::{Config, Provider};
 use plano_router::Conversation;
 use plano_state::{Binding, SessionStore};
+use plano_translate::Usage;
 
 use super::Target;
 use super::budget::{self, Budget, Rates, Ruling};
@@ -48,6 +53,31 @@ pub(crate) struct SessionKey {
     store_key: String,
     /// Hash of tenant, system text and tool names (drift detection).
     pub prefix_hash: Option<u64>,
+}
+
+/// What a request carries from its routing decision to the end of its response, to refresh
+/// its session binding then (spec §4.6): set by `Router::decide` after saving, read when the
+/// access record ends (`crate::access`).
+#[derive(Debug)]
+pub(crate) struct SessionRefresh {
+    store_key: String,
+    /// The provider the turn was dispatched to: the anchor's. A response a failover candidate
+    /// served says nothing about the anchor's cache.
+    pub provider: usize,
+    /// The binding as this turn saved it.
+    binding: Binding,
+    /// Cached-input rate = input × this, for models without a published cached rate.
+    pub discount: f64,
+    /// Usage from a non-streaming body the relay had to read whole anyway (a translated
+    /// response); streams report theirs in `Facts::usage`. Same-API bodies are never parsed.
+    pub body_usage: OnceLock<Usage>,
+}
+
+impl SessionRefresh {
+    /// The model the turn was dispatched to, as the binding names it.
+    pub fn anchor(&self) -> &str {
+        &self.binding.anchor_model
+    }
 }
 
 #[derive(Debug)]
@@ -163,6 +193,67 @@ impl Sessions {
         }
     }
 
+    /// What the end of the request needs to refresh the binding just saved.
+    pub fn refresh_plan(
+        &self,
+        key: &SessionKey,
+        binding: Binding,
+        provider: usize,
+        discount: f64,
+    ) -> SessionRefresh {
+        SessionRefresh {
+            store_key: key.store_key.clone(),
+            provider,
+            binding,
+            discount,
+            body_usage: OnceLock::new(),
+        }
+    }
+
+    /// Refines the binding `plan` saved with the response's `usage` and the turn's `cost`
+    /// ([`refine`]) and writes it back for [`WARM_WINDOW`]. Never blocks: the memory store is
+    /// read and written here (synchronous, no lock held past the call), Redis in a spawned
+    /// task (read, then write; failures are logged). `refreshed` runs once the binding was
+    /// written.
+    pub fn refresh(
+        &self,
+        plan: &SessionRefresh,
+        usage: Usage,
+        cost: Option<f64>,
+        refreshed: impl FnOnce() + Send + 'static,
+    ) {
+        if let SessionStore::Memory(store) = &*self.store {
+            let current = store.get(&plan.store_key);
+            if let Some(b) = refine(current, &plan.binding, &usage, cost) {
+                store.put(&plan.store_key, &b, WARM_WINDOW);
+                refreshed();
+            }
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let store = self.store.clone();
+        let key = plan.store_key.clone();
+        let saved = plan.binding.clone();
+        runtime.spawn(async move {
+            let current = match store.get(&key).await {
+                Ok(current) => current,
+                Err(err) => {
+                    tracing::warn!(error = %err, "session cache read failed; binding not refreshed");
+                    return;
+                }
+            };
+            let Some(b) = refine(current, &saved, &usage, cost) else {
+                return;
+            };
+            match store.put(&key, &b, WARM_WINDOW).await {
+                Ok(()) => refreshed(),
+                Err(err) => tracing::warn!(error = %err, "session cache write failed; binding not refreshed"),
+            }
+        });
+    }
+
     /// Writes the binding in the background (a write never delays the request).
     pub async fn save(&self, key: &SessionKey, binding: Binding, metrics: &RoutingMetrics) {
         if self.store.kind() == "memory" {
@@ -216,6 +307,52 @@ pub(crate) fn replayable<'b>(
     lane: &str,
 ) -> Option<&'b str> {
     (b.requested_model == lane && is_warm(b, now, prefix_hash)).then_some(b.anchor_model.as_str())
+}
+
+/// The binding to write back after a turn's response (spec §4.6 "refreshed after the
+/// response"), or `None` to leave the store alone.
+///
+/// `current` is what the store holds now, `saved` what this turn wrote. A stored binding of
+/// another turn (a later request on the same session wrote since) is left alone: that turn's
+/// own refresh follows. One that is gone (expired, evicted, or a Redis write that failed) is
+/// written again from `saved`. `cached_tokens` and the anchor's history entry become the real
+/// prompt size — `usage.input_tokens` in OpenAI's convention: every prompt token, cache reads
+/// and (Anthropic) cache writes included; `cost`, when the cost table priced the turn, is
+/// added to `session_cost_usd`. Usage without prompt tokens refreshes nothing.
+pub(crate) fn refine(
+    current: Option<Binding>,
+    saved: &Binding,
+    usage: &Usage,
+    cost: Option<f64>,
+) -> Option<Binding> {
+    let prompt = usage.input_tokens;
+    if prompt == 0 {
+        return None;
+    }
+    let mut b = match current {
+        Some(c) if same_turn(&c, saved) => c,
+        Some(_) => return None,
+        None => saved.clone(),
+    };
+    b.cached_tokens = prompt;
+    if let Some(e) = b.history.iter_mut().find(|e| e.model == b.anchor_model) {
+        e.cached_tokens = prompt;
+    }
+    if let Some(cost) = cost.filter(|c| c.is_finite() && *c > 0.0) {
+        b.session_cost_usd += cost;
+    }
+    Some(b)
+}
+
+/// Whether the stored binding `c` is the one `saved` by this turn. Compared field by field
+/// rather than whole: the budget's floats need not survive a JSON round trip bit for bit.
+fn same_turn(c: &Binding, saved: &Binding) -> bool {
+    c.last_used == saved.last_used
+        && c.anchor_model == saved.anchor_model
+        && c.requested_model == saved.requested_model
+        && c.prefix_hash == saved.prefix_hash
+        && c.switches == saved.switches
+        && c.cached_tokens == saved.cached_tokens
 }
 
 /// One turn as the session router sees it.
@@ -292,6 +429,8 @@ pub(crate) fn settle(
                 } else {
                     b.history.clone()
                 },
+                // The session's running cost is not the episode's.
+                session_cost_usd: b.session_cost_usd,
                 ..Binding::default()
             };
             if budget.is_some_and(|bud| !bud.replenish_on_rebind) {
@@ -518,5 +657,63 @@ mod tests {
         );
         assert_eq!(b.default_model, "a", "the baseline's lineage is kept");
         assert_eq!(b.anchor_model, "c");
+    }
+
+    /// The binding a turn on `a` saved: its estimate 40 tokens, `b` used earlier.
+    fn saved() -> Binding {
+        let mut b = bound("a", 1000, Some(7));
+        b.cached_tokens = 40;
+        b.touch_history("b", 900, 5000);
+        b.touch_history("a", 1000, 40);
+        b
+    }
+
+    #[test]
+    fn refresh_takes_the_real_prompt_size_and_adds_the_cost() {
+        let s = saved();
+        // Anthropic: 12 uncached + 100 read + 20 written = 132 prompt tokens.
+        let usage = Usage::from_anthropic(12, 6, 100, 20);
+        let b = refine(Some(s.clone()), &s, &usage, Some(0.25)).unwrap();
+        assert_eq!(b.cached_tokens, 132);
+        assert_eq!(b.history_entry("a").map(|e| e.cached_tokens), Some(132));
+        assert_eq!(b.history_entry("a").map(|e| e.last_used), Some(1000));
+        assert_eq!(b.history_entry("b").map(|e| e.cached_tokens), Some(5000));
+        assert_eq!(b.session_cost_usd, 0.25);
+        // OpenAI: prompt_tokens already counts the cached ones; no price → no cost.
+        let mut earlier = s.clone();
+        earlier.session_cost_usd = 0.5;
+        let b = refine(Some(earlier), &s, &Usage::from_openai(1117, 46, 1024), None).unwrap();
+        assert_eq!(b.cached_tokens, 1117);
+        assert_eq!(b.session_cost_usd, 0.5);
+    }
+
+    #[test]
+    fn refresh_leaves_a_later_turn_alone_and_rewrites_a_lost_binding() {
+        let s = saved();
+        let usage = Usage::from_openai(900, 10, 0);
+        let mut later = s.clone();
+        later.last_used = 1010;
+        later.cached_tokens = 55;
+        assert_eq!(refine(Some(later), &s, &usage, Some(1.0)), None);
+        let b = refine(None, &s, &usage, Some(1.0)).unwrap();
+        assert_eq!((b.cached_tokens, b.session_cost_usd), (900, 1.0));
+        assert_eq!(b.anchor_model, "a");
+        // Floats that moved in a JSON round trip do not make it another turn's binding.
+        let mut stored = s.clone();
+        stored.baseline_usd += 1e-17;
+        assert!(refine(Some(stored), &s, &usage, None).is_some());
+        assert_eq!(
+            refine(Some(s.clone()), &s, &Usage::default(), Some(1.0)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_new_episode_keeps_the_session_cost() {
+        let mut prev = bound("a", 1000, Some(7));
+        prev.session_cost_usd = 0.75;
+        let (b, pinned, _) = follow(Some(&prev), turn(2000, Some(7), "b"));
+        assert!(!pinned);
+        assert_eq!(b.session_cost_usd, 0.75);
     }
 }

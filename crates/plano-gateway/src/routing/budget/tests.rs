@@ -12,6 +12,7 @@
 use http::{HeaderMap, HeaderValue};
 use plano_router::{Conversation, Role, Turn, ranking::ModelCost};
 use plano_state::Binding;
+use plano_translate::Usage;
 
 use super::*;
 
@@ -354,4 +355,26 @@ fn request_estimate_is_a_quarter_of_the_joined_text() {
     // 6 + 7 + 0 bytes + 2 separators = 15 → 3.
     assert_eq!(estimate_tokens(&conv), 3);
     assert_eq!(estimate_tokens(&Conversation::default()), 0);
+}
+
+#[test]
+fn a_turn_costs_its_uncached_cached_and_output_tokens() {
+    let anchor = prices("a/anchor").unwrap();
+    // OpenAI: prompt 1117 of which 1024 cached → 93 × 3.0 + 1024 × 0.3 + 46 × 15.0.
+    let openai = Usage::from_openai(1117, 46, 1024);
+    assert_usd(turn_cost(&openai, &anchor), (279.0 + 307.2 + 690.0) / 1e6);
+    // Anthropic: input_tokens 12 and cache writes 20 at the input rate, reads 100 at the
+    // cached rate → 32 × 3.0 + 100 × 0.3 + 6 × 15.0.
+    let anthropic = Usage::from_anthropic(12, 6, 100, 20);
+    assert_usd(turn_cost(&anthropic, &anchor), (96.0 + 30.0 + 90.0) / 1e6);
+    // No published cached rate: input × discount (0.1 × 0.1).
+    let cheap = prices("c/cheap").unwrap();
+    let u = Usage::from_openai(1_000_000, 0, 400_000);
+    assert_usd(turn_cost(&u, &cheap), 0.6 * 0.1 + 0.4 * 0.01);
+    // Nothing used, nothing spent; a provider claiming more cached than prompt is capped.
+    assert_usd(turn_cost(&Usage::default(), &anchor), 0.0);
+    assert_usd(
+        turn_cost(&Usage::from_openai(10, 0, 50), &anchor),
+        10.0 * 0.3 / 1e6,
+    );
 }
