@@ -126,6 +126,25 @@ pub(crate) struct RoutingInput<'a> {
     pub kind: DecisionKind,
 }
 
+/// The route a request goes by: its index among the request's routes, its name, and its
+/// models in the order they are tried. The default is "no route".
+#[derive(Debug, Default)]
+struct Chosen {
+    index: Option<usize>,
+    name: Option<String>,
+    targets: Vec<Target>,
+}
+
+/// What the session router needs of a request with a session.
+struct SessionTurn<'a, 'i> {
+    key: &'a session::SessionKey,
+    binding: Option<&'a plano_state::Binding>,
+    budget: Option<Budget>,
+    now: u64,
+    conv: &'a Conversation,
+    input: &'a RoutingInput<'i>,
+}
+
 impl Router {
     pub fn new(config: &Config, providers: &[Provider], resolver: &Resolver) -> Option<Router> {
         let spec = config.router.as_ref()?;
@@ -187,22 +206,12 @@ impl Router {
 
     /// Decides where one request goes. Never fails: without an answer the decision is "no
     /// route" and the request keeps its own model.
+    ///
+    /// Steps: the routes (config or inline) → the conversation → the session and its binding →
+    /// the route (replayed by `route_on_user_only`, or asked of the router and ranked) → the
+    /// session router's verdict (a budget may keep the anchor) → counters.
     pub async fn decide(&self, gw: &Gateway, input: RoutingInput<'_>) -> Decision {
-        let routes: Cow<'_, [Route]> = match &input.inline {
-            Some(prefs) => Cow::Owned(
-                prefs
-                    .iter()
-                    .map(|p| Route {
-                        name: p.name.clone(),
-                        description: p.description.clone(),
-                        targets: resolve_models(&p.name, &p.models, &gw.providers, &gw.resolver),
-                        prefer: SelectionPreference::None,
-                    })
-                    .filter(|r| !r.targets.is_empty())
-                    .collect(),
-            ),
-            None => Cow::Borrowed(&self.routes),
-        };
+        let routes = self.routes_for(gw, input.inline.as_deref());
         let mut decision = Decision::default();
         if routes.is_empty() {
             return decision;
@@ -223,141 +232,217 @@ impl Router {
         };
         let now = session::now();
 
-        // route_on_user_only: a tool result or an assistant tail replays the session's model.
-        let mut chosen: Option<(Option<usize>, Option<String>, Vec<Target>)> = None;
-        if self.sessions.route_on_user_only
-            && !conv.is_user_turn()
-            && let (Some(k), Some(b)) = (&key, &binding)
-            && let Some(anchor) = session::replayable(b, now, k.prefix_hash, input.lane)
-            && let Ok(r) = gw.resolver.resolve(&gw.providers, Some(anchor))
-        {
-            self.metrics.skipped_not_user_turn();
-            tracing::info!(model = %anchor, "router skipped: not a user turn; replaying the session's model");
-            let target = Target {
-                provider: r.provider,
-                model: r.upstream_model.as_ref().into(),
-                written: anchor.into(),
-            };
-            let route_index = b
-                .route_name
-                .as_deref()
-                .and_then(|n| routes.iter().position(|r| r.name == n));
-            chosen = Some((route_index, b.route_name.clone(), vec![target]));
-        }
-        let (mut route_index, route_name, mut targets) = match chosen {
-            Some(c) => c,
-            None => {
-                let (index, error) = self.ask(gw, &routes, &conv, &input).await;
-                decision.router_error = error;
-                match index {
-                    Some(i) => (
-                        Some(i),
-                        Some(routes[i].name.clone()),
-                        self.feed.order(
-                            gw.upstreams.get(self.provider).map(|u| &u.client),
-                            &routes[i].name,
-                            routes[i].prefer,
-                            &routes[i].targets,
-                        ),
-                    ),
-                    None => (None, None, Vec::new()),
-                }
-            }
+        let replayed = match (&key, &binding) {
+            (Some(k), Some(b)) => self.replay(gw, &routes, &conv, k, b, now, input.lane),
+            _ => None,
         };
-        decision.route = route_name;
+        let mut chosen = match replayed {
+            Some(c) => c,
+            None => self.choose(gw, &routes, &conv, &input, &mut decision).await,
+        };
+        decision.route = chosen.name.clone();
 
-        // The session router: record the turn; a warm session follows the router unless a
-        // routing budget keeps it on its anchor.
         if let Some(k) = &key {
-            let candidate = targets.first().or(input.fallback.as_ref());
-            if let Some(candidate) = candidate {
-                let name = session::anchor_name(&gw.providers, candidate);
-                let costs = budget.as_ref().map(|_| {
-                    self.feed
-                        .costs(gw.upstreams.get(self.provider).map(|u| &u.client))
-                });
-                let discount = budget.map_or(0.0, |b| b.cache_read_discount);
-                let prices = |model: &str| -> Option<Rates> {
-                    let table = costs.as_deref()?;
-                    ranking::lookup(table, model).map(|c| Rates::new(c, discount))
-                };
-                let turn = session::Turn {
-                    now,
-                    prefix_hash: k.prefix_hash,
-                    candidate: &name,
-                    lane: input.lane,
-                    route: decision.route.as_deref(),
-                    context_tokens: budget::estimate_tokens(&conv),
-                };
-                let mut settled =
-                    session::settle(binding.as_ref(), &turn, budget.as_ref(), &prices);
-                if settled.retained() {
-                    match retain(gw, &settled.binding.anchor_model, &mut targets) {
-                        Some(()) => {
-                            let kept = settled.binding.route_name.clone();
-                            route_index = kept
-                                .as_deref()
-                                .and_then(|n| routes.iter().position(|r| r.name == n));
-                            if let (Some(b), Some(r)) = (&budget, &settled.ruling) {
-                                log_retained(b, r, &settled.binding, &name, &decision);
-                            }
-                            decision.route = kept;
-                        }
-                        None => {
-                            // The anchor is no longer configured (a reload removed it): the
-                            // session cannot stay, so it follows the router.
-                            tracing::warn!(
-                                anchor = %settled.binding.anchor_model,
-                                "session anchor no longer resolves; following the router"
-                            );
-                            settled = session::settle(binding.as_ref(), &turn, None, &prices);
-                        }
-                    }
-                }
-                if let Some(r) = &settled.ruling {
-                    self.metrics.switch(r.reason);
-                    if r.reason != SwitchReason::SameAnchor && r.reason != SwitchReason::OverCap {
-                        tracing::debug!(
-                            anchor = %binding.as_ref().map_or("", |b| b.anchor_model.as_str()),
-                            candidate = %name,
-                            reason = r.reason.label(),
-                            switch_cost_in_usd = r.cost_usd,
-                            switch_spend_in_usd = settled.binding.switch_spend_usd,
-                            baseline_in_usd = settled.binding.baseline_usd,
-                            "session switch allowed"
-                        );
-                    }
-                }
-                decision.pinned = settled.pinned;
-                decision.switched = settled.switched;
-                // A proxied request refreshes the binding from its response's usage (the
-                // closure runs only inside a request's access scope).
-                if let Some(dispatched) = targets.first().or(input.fallback.as_ref()) {
-                    let discount = budget.map_or(budget::DEFAULT_CACHE_READ_DISCOUNT, |b| {
-                        b.cache_read_discount
-                    });
-                    access::note(|f| {
-                        let plan = self.sessions.refresh_plan(
-                            k,
-                            settled.binding.clone(),
-                            dispatched.provider,
-                            discount,
-                        );
-                        let _ = f.session.set(Box::new(plan));
-                    });
-                }
-                self.sessions.save(k, settled.binding, &self.metrics).await;
-            }
+            let turn = SessionTurn {
+                key: k,
+                binding: binding.as_ref(),
+                budget,
+                now,
+                conv: &conv,
+                input: &input,
+            };
+            self.settle_session(gw, &turn, &routes, &mut chosen, &mut decision)
+                .await;
         }
-        let dispatched = targets.first().or(input.fallback.as_ref());
+        let dispatched = chosen.targets.first().or(input.fallback.as_ref());
         self.metrics.decision(
             input.kind,
-            route_index,
+            chosen.index,
             input.inline.is_some(),
             dispatched.map(|t| t.provider),
         );
-        decision.targets = targets;
+        decision.targets = chosen.targets;
         decision
+    }
+
+    /// The routes of this request: the config's, or the request's own (inline) ones with their
+    /// models resolved now (those naming nothing configured are dropped).
+    fn routes_for<'a>(
+        &'a self,
+        gw: &Gateway,
+        inline: Option<&[InlinePreference]>,
+    ) -> Cow<'a, [Route]> {
+        match inline {
+            Some(prefs) => Cow::Owned(
+                prefs
+                    .iter()
+                    .map(|p| Route {
+                        name: p.name.clone(),
+                        description: p.description.clone(),
+                        targets: resolve_models(&p.name, &p.models, &gw.providers, &gw.resolver),
+                        prefer: SelectionPreference::None,
+                    })
+                    .filter(|r| !r.targets.is_empty())
+                    .collect(),
+            ),
+            None => Cow::Borrowed(&self.routes),
+        }
+    }
+
+    /// `route_on_user_only`: a tool result or an assistant tail replays the session's model
+    /// and route without asking the router (spec §4.7).
+    #[allow(clippy::too_many_arguments)]
+    fn replay(
+        &self,
+        gw: &Gateway,
+        routes: &[Route],
+        conv: &Conversation,
+        key: &session::SessionKey,
+        binding: &plano_state::Binding,
+        now: u64,
+        lane: &str,
+    ) -> Option<Chosen> {
+        if !self.sessions.route_on_user_only || conv.is_user_turn() {
+            return None;
+        }
+        let anchor = session::replayable(binding, now, key.prefix_hash, lane)?;
+        let r = gw.resolver.resolve(&gw.providers, Some(anchor)).ok()?;
+        self.metrics.skipped_not_user_turn();
+        tracing::info!(model = %anchor, "router skipped: not a user turn; replaying the session's model");
+        Some(Chosen {
+            index: binding
+                .route_name
+                .as_deref()
+                .and_then(|n| routes.iter().position(|r| r.name == n)),
+            name: binding.route_name.clone(),
+            targets: vec![Target {
+                provider: r.provider,
+                model: r.upstream_model.as_ref().into(),
+                written: anchor.into(),
+            }],
+        })
+    }
+
+    /// Asks the router and puts the chosen route's models in their `prefer` order; a failure
+    /// is noted in `decision` and means no route.
+    async fn choose(
+        &self,
+        gw: &Gateway,
+        routes: &[Route],
+        conv: &Conversation,
+        input: &RoutingInput<'_>,
+        decision: &mut Decision,
+    ) -> Chosen {
+        let (index, error) = self.ask(gw, routes, conv, input).await;
+        decision.router_error = error;
+        let Some(i) = index else {
+            return Chosen::default();
+        };
+        Chosen {
+            index: Some(i),
+            name: Some(routes[i].name.clone()),
+            targets: self.feed.order(
+                gw.upstreams.get(self.provider).map(|u| &u.client),
+                &routes[i].name,
+                routes[i].prefer,
+                &routes[i].targets,
+            ),
+        }
+    }
+
+    /// The session router: records the turn in the session's binding; a warm session follows
+    /// the router unless a routing budget keeps it on its anchor (then `chosen` becomes the
+    /// anchor and its route). Arranges the binding's refresh from the response's usage.
+    async fn settle_session(
+        &self,
+        gw: &Gateway,
+        turn: &SessionTurn<'_, '_>,
+        routes: &[Route],
+        chosen: &mut Chosen,
+        decision: &mut Decision,
+    ) {
+        let input = turn.input;
+        let Some(candidate) = chosen.targets.first().or(input.fallback.as_ref()) else {
+            return;
+        };
+        let name = session::anchor_name(&gw.providers, candidate);
+        let budget = turn.budget;
+        let costs = budget.as_ref().map(|_| {
+            self.feed
+                .costs(gw.upstreams.get(self.provider).map(|u| &u.client))
+        });
+        let discount = budget.map_or(0.0, |b| b.cache_read_discount);
+        let prices = |model: &str| -> Option<Rates> {
+            let table = costs.as_deref()?;
+            ranking::lookup(table, model).map(|c| Rates::new(c, discount))
+        };
+        let facts = session::Turn {
+            now: turn.now,
+            prefix_hash: turn.key.prefix_hash,
+            candidate: &name,
+            lane: input.lane,
+            route: decision.route.as_deref(),
+            context_tokens: budget::estimate_tokens(turn.conv),
+        };
+        let mut settled = session::settle(turn.binding, &facts, budget.as_ref(), &prices);
+        if settled.retained() {
+            match retain(gw, &settled.binding.anchor_model, &mut chosen.targets) {
+                Some(()) => {
+                    let kept = settled.binding.route_name.clone();
+                    chosen.index = kept
+                        .as_deref()
+                        .and_then(|n| routes.iter().position(|r| r.name == n));
+                    if let (Some(b), Some(r)) = (&budget, &settled.ruling) {
+                        log_retained(b, r, &settled.binding, &name, decision);
+                    }
+                    decision.route = kept;
+                }
+                None => {
+                    // The anchor is no longer configured (a reload removed it): the session
+                    // cannot stay, so it follows the router.
+                    tracing::warn!(
+                        anchor = %settled.binding.anchor_model,
+                        "session anchor no longer resolves; following the router"
+                    );
+                    settled = session::settle(turn.binding, &facts, None, &prices);
+                }
+            }
+        }
+        if let Some(r) = &settled.ruling {
+            self.metrics.switch(r.reason);
+            if r.reason != SwitchReason::SameAnchor && r.reason != SwitchReason::OverCap {
+                tracing::debug!(
+                    anchor = %turn.binding.map_or("", |b| b.anchor_model.as_str()),
+                    candidate = %name,
+                    reason = r.reason.label(),
+                    switch_cost_in_usd = r.cost_usd,
+                    switch_spend_in_usd = settled.binding.switch_spend_usd,
+                    baseline_in_usd = settled.binding.baseline_usd,
+                    "session switch allowed"
+                );
+            }
+        }
+        decision.pinned = settled.pinned;
+        decision.switched = settled.switched;
+        // A proxied request refreshes the binding from its response's usage (the closure runs
+        // only inside a request's access scope).
+        if let Some(dispatched) = chosen.targets.first().or(input.fallback.as_ref()) {
+            let discount = budget.map_or(budget::DEFAULT_CACHE_READ_DISCOUNT, |b| {
+                b.cache_read_discount
+            });
+            access::note(|f| {
+                let plan = self.sessions.refresh_plan(
+                    turn.key,
+                    settled.binding.clone(),
+                    dispatched.provider,
+                    discount,
+                );
+                let _ = f.session.set(Box::new(plan));
+            });
+        }
+        self.sessions
+            .save(turn.key, settled.binding, &self.metrics)
+            .await;
     }
 
     /// Asks the router; returns the first known route it named, and the failure if it failed.
