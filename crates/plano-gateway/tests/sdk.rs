@@ -209,3 +209,57 @@ async fn sdk_errors_arrive_in_each_sdks_own_shape() {
     assert_eq!(v["body"]["type"], "error");
     assert_eq!(v["body"]["error"]["type"], "invalid_request_error");
 }
+
+/// One mock plays router and providers: the router sends greetings to the `quick` route.
+const ROUTED: &str = r#"
+version: v0.4.0
+listeners:
+  - type: model
+    name: m
+    port: 12000
+overrides:
+  llm_routing_model: plano/router-model
+model_providers:
+  - model: openai/gpt-4o
+    access_key: $OPENAI_API_KEY
+    base_url: {mock}
+    default: true
+  - model: anthropic/claude-haiku-4-5
+    access_key: $ANTHROPIC_API_KEY
+    base_url: {mock}
+  - model: plano/router-model
+    base_url: {mock}
+routing_preferences:
+  - name: quick
+    description: greetings and small talk
+    models: [anthropic/claude-haiku-4-5]
+"#;
+
+#[tokio::test]
+async fn both_sdks_through_preference_routing() {
+    let Some(py) = python() else { return };
+    let h = Harness::start(ROUTED).await;
+    h.mock.serve_router("router-model", [("hello", "quick")]);
+    let v = run_sdk(&py, "openai_sdk.py", &h.url, OPENAI_MODEL, "text").await;
+    assert!(v["content"].as_str().unwrap().contains("hello"), "{v}");
+    let v = run_sdk(&py, "openai_sdk.py", &h.url, OPENAI_MODEL, "stream").await;
+    assert!(v["content"].as_str().unwrap().contains("hello"), "{v}");
+    let v = run_sdk(&py, "anthropic_sdk.py", &h.url, OPENAI_MODEL, "text").await;
+    let text = v["content"][0]["text"].as_str().unwrap_or_default();
+    assert!(text.contains("hello"), "{v}");
+    // Every SDK request was routed to the route's Anthropic model (each after its router call).
+    let served: Vec<(String, String)> = h
+        .mock
+        .requests()
+        .iter()
+        .map(|r| {
+            (
+                r.path.clone(),
+                r.json()["model"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .filter(|(_, m)| m != "router-model")
+        .collect();
+    let expected = ("/v1/messages".to_string(), "claude-haiku-4-5".to_string());
+    assert_eq!(served, vec![expected.clone(), expected.clone(), expected]);
+}
